@@ -1,0 +1,40 @@
+"""qnlp: categorical quantum natural language processing.
+
+Sentences (and protein sequences read as sentences) become pregroup string
+diagrams; parameterised functors map the diagrams to quantum circuits; a
+trainer learns the circuits' parameters from labelled data.
+
+>>> from qnlp import SentenceClassifier
+>>> SentenceClassifier(n_layers=2).n_layers
+2
+"""
+
+from __future__ import annotations
+
+from qnlp.api import SentenceClassifier
+from qnlp.data import load_labelled, save_labelled
+from qnlp.errors import (
+    BackendError,
+    ConfigError,
+    DataError,
+    NotFittedError,
+    ParseError,
+    QnlpError,
+    SequenceError,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "SentenceClassifier",
+    "load_labelled",
+    "save_labelled",
+    "QnlpError",
+    "ParseError",
+    "SequenceError",
+    "DataError",
+    "ConfigError",
+    "BackendError",
+    "NotFittedError",
+    "__version__",
+]

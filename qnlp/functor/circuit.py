@@ -46,6 +46,28 @@ class Phase:
     def of_symbol(cls, name: str, coeff: float = 1.0) -> Phase:
         return cls(((name, coeff),))
 
+    @classmethod
+    def from_expr(cls, value: Any, factor: float = 1.0) -> Phase:
+        """A lambeq symbol (name and scale), a number or a linear sympy
+        expression, times ``factor``.
+
+        Raises
+        ------
+        ConfigError
+            If the expression is not linear in its symbols.
+        """
+        if hasattr(value, "scale") and hasattr(value, "name"):  # lambeq.backend.symbol.Symbol
+            return cls(((value.name, float(value.scale) * factor),))
+        expr = sympy.sympify(value)
+        if not expr.free_symbols:
+            return cls((), float(expr) * factor)
+        symbols = sorted(expr.free_symbols, key=str)
+        poly = sympy.Poly(expr, *symbols)
+        if poly.total_degree() > 1:
+            raise ConfigError(f"phase {expr} is not linear in its symbols; only linear phases are supported")
+        terms = tuple((str(sym), float(poly.coeff_monomial(sym)) * factor) for sym in symbols)
+        return cls(terms, float(poly.coeff_monomial(1)) * factor)
+
     @property
     def symbols(self) -> tuple[str, ...]:
         return tuple(name for name, _ in self.terms)
@@ -132,22 +154,6 @@ class ParamCircuit:
         }
 
 
-def _to_phase(value: Any, factor: float) -> Phase:
-    """A lambeq symbol (name and scale), a number or a linear sympy expression,
-    times ``factor``, as a :class:`Phase`."""
-    if hasattr(value, "scale") and hasattr(value, "name"):  # lambeq.backend.symbol.Symbol
-        return Phase(((value.name, float(value.scale) * factor),))
-    expr = sympy.sympify(value)
-    if not expr.free_symbols:
-        return Phase((), float(expr) * factor)
-    symbols = sorted(expr.free_symbols, key=str)
-    poly = sympy.Poly(expr, *symbols)
-    if poly.total_degree() > 1:
-        raise ConfigError(f"phase {expr} is not linear in its symbols; only linear phases are supported")
-    terms = tuple((str(sym), float(poly.coeff_monomial(sym)) * factor) for sym in symbols)
-    return Phase(terms, float(poly.coeff_monomial(1)) * factor)
-
-
 def _gate(box: Any, qubits: list[int]) -> Gate:
     """Translate one lambeq quantum box acting on ``qubits``."""
     from lambeq.backend import quantum as q
@@ -158,11 +164,11 @@ def _gate(box: Any, qubits: list[int]) -> Gate:
         distance = box.distance
         control, target = (qubits[0], qubits[distance]) if distance > 0 else (qubits[-1], qubits[0])
         kind = type(box.controlled).__name__
-        phase = _to_phase(box.controlled.phase, _LAMBEQ_ANGLE_FACTOR[kind])
+        phase = Phase.from_expr(box.controlled.phase, _LAMBEQ_ANGLE_FACTOR[kind])
         return Gate("C" + kind, (control, target), phase)
     if isinstance(box, (q.Rx, q.Ry, q.Rz)):
         kind = type(box).__name__
-        return Gate(kind, tuple(qubits), _to_phase(box.phase, _LAMBEQ_ANGLE_FACTOR[kind]))
+        return Gate(kind, tuple(qubits), Phase.from_expr(box.phase, _LAMBEQ_ANGLE_FACTOR[kind]))
     if getattr(box, "free_symbols", None):
         raise ConfigError(f"unsupported parametrised gate {box}; use an ansatz built from Rx, Ry, Rz and their controlled forms")
     # lambeq stores arrays as (inputs, outputs): transpose to (outputs, inputs)

@@ -12,7 +12,6 @@ from lambeq.backend.grammar import Ty
 from qnlp.backends import ExactBackend
 from qnlp.errors import ConfigError
 from qnlp.functor import Ansatz, Phase, from_lambeq
-from qnlp.functor.circuit import _to_phase
 
 N, S = Ty("n"), Ty("s")
 
@@ -66,11 +65,11 @@ def test_phase_from_lambeq_symbol_and_sympy():
 
     from lambeq.backend.symbol import Symbol
 
-    assert _to_phase(Symbol("a", scale=0.5), 2.0) == Phase((("a", 1.0),), 0.0)
+    assert Phase.from_expr(Symbol("a", scale=0.5), 2.0) == Phase((("a", 1.0),), 0.0)
     x, y = sympy.symbols("x y")
-    assert _to_phase(2 * x - y + 0.25, 1.0) == Phase((("x", 2.0), ("y", -1.0)), 0.25)
+    assert Phase.from_expr(2 * x - y + 0.25, 1.0) == Phase((("x", 2.0), ("y", -1.0)), 0.25)
     with pytest.raises(ConfigError, match="not linear"):
-        _to_phase(x * y, 1.0)
+        Phase.from_expr(x * y, 1.0)
 
 
 def test_unsupported_boxes_are_refused():

@@ -70,59 +70,70 @@ def gate_tensor(name: str, angles: torch.Tensor) -> torch.Tensor:
 class _Program:
     """The contraction of one circuit shape.
 
-    Operands are, in order: one tensor per parametrised gate (with a leading
-    batch index), then the constant tensors (kets, fixed gates, effects).
-    Output indices: batch, then outputs, then discarded qubits.
+    Operands: one tensor per parametrised gate (with a leading batch index),
+    then the constant tensors (kets, fixed gates, effects). A pure circuit
+    contracts to amplitudes of its outputs, squared afterwards. A circuit that
+    discards qubits contracts the doubled network instead: the circuit and its
+    conjugate, joined on the discarded wires and on the outputs, which gives
+    the output probabilities directly; tracing out then costs no more than the
+    circuit itself, however many qubits are discarded.
     """
 
     def __init__(self, circuit: ParamCircuit, device: torch.device) -> None:
-        symbol = opt_einsum.get_symbol
-        counter = iter(range(1, 10**9))
-        batch = symbol(0)
-        wire = {q: symbol(next(counter)) for q in range(circuit.n_qubits)}
+        fresh = map(opt_einsum.get_symbol, range(1, 10**9))
+        batch = opt_einsum.get_symbol(0)
+        wire = {q: next(fresh) for q in range(circuit.n_qubits)}
         ket = torch.tensor([1, 0], dtype=_DTYPE, device=device)
         param_terms: list[str] = []
-        const_terms: list[str] = []
-        self.constants: list[torch.Tensor] = []
+        const_terms = [wire[q] for q in range(circuit.n_qubits)]
+        self.constants = [ket] * circuit.n_qubits
         self.param_gates: list[str] = []
-        for q in range(circuit.n_qubits):
-            const_terms.append(wire[q])
-            self.constants.append(ket)
         for gate in circuit.gates:
             ins = "".join(wire[q] for q in gate.qubits)
-            for q in gate.qubits:
-                wire[q] = symbol(next(counter))
+            wire.update((q, next(fresh)) for q in gate.qubits)
             outs = "".join(wire[q] for q in gate.qubits)
             if gate.name in PARAMETRISED_GATES:
                 param_terms.append(batch + outs + ins)
                 self.param_gates.append(gate.name)
             else:
                 assert gate.matrix is not None
-                shape = (2,) * (2 * len(gate.qubits))
                 const_terms.append(outs + ins)
-                self.constants.append(torch.as_tensor(gate.matrix, dtype=_DTYPE, device=device).reshape(shape))
+                matrix = torch.as_tensor(gate.matrix, dtype=_DTYPE, device=device)
+                self.constants.append(matrix.reshape((2,) * (2 * len(gate.qubits))))
         for q, bit in circuit.post_selection:
             const_terms.append(wire[q])
-            effect = torch.zeros(2, dtype=_DTYPE, device=device)
-            effect[bit] = 1
-            self.constants.append(effect)
-        if not param_terms:  # keep a batch index even without parameters
-            param_terms.append(batch)
-        self.has_params = bool(self.param_gates)
+            self.constants.append(torch.eye(2, dtype=_DTYPE, device=device)[bit])
+        self.batch_term = "" if param_terms else batch  # a ones(B) operand keeps the batch index
         self.n_outputs = len(circuit.outputs)
-        self.n_discarded = len(circuit.discarded)
-        output = batch + "".join(wire[q] for q in circuit.outputs + circuit.discarded)
-        self.equation = ",".join(param_terms + const_terms) + "->" + output
+        self.doubled = bool(circuit.discarded)
         self.scalar = circuit.scalar
+        outputs = "".join(wire[q] for q in circuit.outputs)
+        terms = param_terms + const_terms
+        if self.doubled:  # the conjugate copy: new names for all but the shared wires
+            shared = {batch, *outputs, *(wire[q] for q in circuit.discarded)}
+            rename: dict[str, str] = {}
+            twin = ["".join(c if c in shared else rename.setdefault(c, next(fresh)) for c in t) for t in terms]
+            terms = param_terms + [t for t in twin[: len(param_terms)]] + const_terms + twin[len(param_terms) :]
+        self.equation = ",".join(terms + ([self.batch_term] if self.batch_term else [])) + "->" + batch + outputs
         self._expressions: dict[int, Any] = {}
 
-    def amplitudes(self, gate_tensors: list[torch.Tensor], batch_size: int) -> torch.Tensor:
-        if not self.has_params:
-            gate_tensors = [torch.ones(batch_size, dtype=_DTYPE, device=self.constants[0].device)]
+    def probabilities(self, gate_tensors: list[torch.Tensor], batch_size: int) -> torch.Tensor:
+        """Unnormalised probabilities of the output basis states, (B, 2**n)."""
+        constants = self.constants
+        if self.doubled:
+            gate_tensors = gate_tensors + [t.conj() for t in gate_tensors]
+            constants = constants + [t.conj() for t in constants]
+        operands = gate_tensors + constants
+        if self.batch_term:
+            operands.append(torch.ones(batch_size, dtype=_DTYPE, device=constants[0].device))
         if batch_size not in self._expressions:
-            shapes = [tuple(t.shape) for t in gate_tensors] + [tuple(t.shape) for t in self.constants]
+            shapes = [tuple(t.shape) for t in operands]
             self._expressions[batch_size] = opt_einsum.contract_expression(self.equation, *shapes, optimize="auto")
-        return self._expressions[batch_size](*gate_tensors, *self.constants, backend="torch")
+        result = self._expressions[batch_size](*operands, backend="torch").reshape(batch_size, -1)
+        if self.doubled:
+            return result.real * self.scalar**2
+        result = result * self.scalar
+        return result.real**2 + result.imag**2
 
 
 class _Group:
@@ -156,9 +167,7 @@ class _Group:
         for g, name in enumerate(self.program.param_gates):
             matrix = gate_tensor(name, angles[:, g])
             tensors.append(matrix.reshape((batch_size,) + (2,) * (2 * (matrix.shape[-1] // 2))))
-        amps = self.program.amplitudes(tensors, batch_size) * self.program.scalar
-        probs = (amps.real**2 + amps.imag**2).reshape(batch_size, 2**self.program.n_outputs, -1)
-        return probs.sum(-1)  # trace out discarded qubits
+        return self.program.probabilities(tensors, batch_size)
 
 
 class CircuitBatch:

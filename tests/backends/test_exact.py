@@ -113,3 +113,16 @@ def test_programs_are_cached_per_shape(circuits):
     assert len(backend.programs) == 2  # two shapes among three circuits
     backend.empty_cache()
     assert not backend.programs
+
+
+def test_many_discarded_qubits_cost_no_exponential_memory():
+    # a GHZ chain over 60 qubits, all but the last traced out: a state-vector or
+    # open-leg contraction would need 2**59 entries; the doubled network does not
+    h = np.array([[1, 1], [1, -1]]) / np.sqrt(2)
+    cx = np.array([[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 0, 1], [0, 0, 1, 0]])
+    n = 60
+    gates = [Gate("H", (0,), None, h)] + [Gate("CX", (q, q + 1), None, cx) for q in range(n - 1)]
+    gates.append(Gate("Ry", (n - 1,), Phase.of_symbol("a")))
+    chain = ParamCircuit(n, tuple(gates), discarded=tuple(range(n - 1)), outputs=(n - 1,))
+    probs = ExactBackend().prepare([chain], ["a"]).probabilities(torch.tensor([0.3], dtype=torch.float64))
+    np.testing.assert_allclose(probs.numpy()[0], [0.5, 0.5])

@@ -108,24 +108,27 @@ class _Program:
         self.doubled = bool(circuit.discarded)
         self.scalar = circuit.scalar
         outputs = "".join(wire[q] for q in circuit.outputs)
-        terms = param_terms + const_terms
         if self.doubled:  # the conjugate copy: new names for all but the shared wires
             shared = {batch, *outputs, *(wire[q] for q in circuit.discarded)}
             rename: dict[str, str] = {}
-            twin = ["".join(c if c in shared else rename.setdefault(c, next(fresh)) for c in t) for t in terms]
-            terms = param_terms + [t for t in twin[: len(param_terms)]] + const_terms + twin[len(param_terms) :]
-        self.equation = ",".join(terms + ([self.batch_term] if self.batch_term else [])) + "->" + batch + outputs
+
+            def conjugate(term: str) -> str:
+                return "".join(c if c in shared else rename.setdefault(c, next(fresh)) for c in term)
+
+            param_terms = param_terms + [conjugate(t) for t in param_terms]
+            const_terms = const_terms + [conjugate(t) for t in const_terms]
+            self.constants = self.constants + [t.conj() for t in self.constants]
+        terms = param_terms + ([self.batch_term] if self.batch_term else []) + const_terms
+        self.equation = ",".join(terms) + "->" + batch + outputs
         self._expressions: dict[int, Any] = {}
 
     def probabilities(self, gate_tensors: list[torch.Tensor], batch_size: int) -> torch.Tensor:
         """Unnormalised probabilities of the output basis states, (B, 2**n)."""
-        constants = self.constants
         if self.doubled:
             gate_tensors = gate_tensors + [t.conj() for t in gate_tensors]
-            constants = constants + [t.conj() for t in constants]
-        operands = gate_tensors + constants
         if self.batch_term:
-            operands.append(torch.ones(batch_size, dtype=_DTYPE, device=constants[0].device))
+            gate_tensors = gate_tensors + [torch.ones(batch_size, dtype=_DTYPE, device=self.constants[0].device)]
+        operands = gate_tensors + self.constants
         if batch_size not in self._expressions:
             shapes = [tuple(t.shape) for t in operands]
             self._expressions[batch_size] = opt_einsum.contract_expression(self.equation, *shapes, optimize="auto")

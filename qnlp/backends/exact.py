@@ -159,6 +159,12 @@ class _Group:
                     idx[b, g, t] = index[name]
                     coeff[b, g, t] = c
         self.idx, self.coeff, self.const = idx.to(device), coeff.to(device), const.to(device)
+        # gates of one kind are built in one call: their positions, per kind
+        kinds: dict[str, list[int]] = {}
+        for g, name in enumerate(program.param_gates):
+            kinds.setdefault(name, []).append(g)
+        self.kinds = {name: torch.tensor(gs, device=device) for name, gs in kinds.items()}
+        self.order = torch.argsort(torch.cat(list(self.kinds.values()))).tolist() if kinds else []
 
     def probabilities(self, theta: torch.Tensor, select: torch.Tensor | None) -> torch.Tensor:
         idx, coeff, const = self.idx, self.coeff, self.const
@@ -166,11 +172,12 @@ class _Group:
             idx, coeff, const = idx[select], coeff[select], const[select]
         angles = (theta[idx] * coeff).sum(-1) + const  # (B, G)
         batch_size = idx.shape[0]
-        tensors = []
-        for g, name in enumerate(self.program.param_gates):
-            matrix = gate_tensor(name, angles[:, g])
-            tensors.append(matrix.reshape((batch_size,) + (2,) * (2 * (matrix.shape[-1] // 2))))
-        return self.program.probabilities(tensors, batch_size)
+        built: list[torch.Tensor] = []
+        for name, positions in self.kinds.items():
+            matrices = gate_tensor(name, angles[:, positions].reshape(-1))
+            legs = (2,) * (2 * (matrices.shape[-1] // 2))
+            built.extend(matrices.reshape((batch_size, len(positions)) + legs).unbind(1))
+        return self.program.probabilities([built[i] for i in self.order], batch_size)
 
 
 class CircuitBatch:

@@ -27,7 +27,7 @@ from qnlp.errors import ConfigError, ParseError
 from qnlp.parse.grammar import Candidate, Grammar, load_grammar
 from qnlp.parse.reduce import as_simple, build_diagram, reduce, unreduced
 from qnlp.parse.search import cheapest_first
-from qnlp.parse.tagger import LemmaIndex, is_word, load_spacy, token_features
+from qnlp.parse.tagger import LemmaIndex, is_word, load_spacy, tag_gaps, token_features
 
 __all__ = ["Repair", "Analysis", "EnglishParser"]
 
@@ -68,7 +68,8 @@ class Analysis:
     target : str
         ``"s"`` or ``"n"``: the diagram's codomain.
     cost : float
-        Total cost of the chosen roles (0 when spaCy's analysis reduced as is).
+        Total cost of the chosen roles, plus ``target_switch`` when the target
+        is not the one spaCy's root suggests (0: spaCy's analysis reduced as is).
     repairs : tuple of Repair
         The words whose role was changed from spaCy's.
     diagram : lambeq Diagram
@@ -191,7 +192,8 @@ class EnglishParser:
         """Parse one text and return the full :class:`Analysis`; see :meth:`parse`."""
         goal = _check_target(target)
         _check_text(text)
-        return self._analyse_doc(text, self.nlp(text), goal)
+        doc = self.nlp(text)
+        return self._analyse_doc(text, doc, goal, tag_gaps(self.nlp, [doc], self.grammar_.tag_classes)[0])
 
     def analyse_many(self, texts: Iterable[str], target: str | None = None) -> list[Analysis]:
         """Analyse several texts in one spaCy batch; see :meth:`analyse`."""
@@ -199,17 +201,18 @@ class EnglishParser:
         texts = list(texts)
         for text in texts:
             _check_text(text)
-        docs = self.nlp.pipe(texts)
-        return [self._analyse_doc(text, doc, goal) for text, doc in zip(texts, docs)]
+        docs = list(self.nlp.pipe(texts))
+        gaps = tag_gaps(self.nlp, docs, self.grammar_.tag_classes)
+        return [self._analyse_doc(text, doc, goal, gap) for text, doc, gap in zip(texts, docs, gaps)]
 
     # -- the work ---------------------------------------------------------
-    def _analyse_doc(self, text: str, doc: Any, target: str | None) -> Analysis:
+    def _analyse_doc(self, text: str, doc: Any, target: str | None,
+                     gaps: dict[int, tuple[tuple[str, float], ...]]) -> Analysis:
         grammar = self.grammar_
         tokens = [token for token in doc if is_word(token)]
         if not tokens:
             raise ParseError(f"cannot parse {text!r}: it holds no word, only punctuation or symbols; give a sentence or a noun phrase")
-        lemmas = self._lemmas if self._lemmas is not None else LemmaIndex(doc)
-        features = [token_features(token, grammar.object_deps, lemmas) for token in tokens]
+        features = [token_features(token, grammar.object_deps, self._lemmas, gaps.get(token.i, ())) for token in tokens]
         spacy_roles = [grammar.role_of(feature) for feature in features]
         options = [grammar.candidates(feature, role) for feature, role in zip(features, spacy_roles)]
         names = [token.text if token.pos_ == "PROPN" else token.lower_ for token in tokens]
@@ -218,9 +221,7 @@ class EnglishParser:
                 raise ParseError(f"cannot parse {text!r}: no rule of grammar {grammar.source} gives the word {name!r} a role; add a rule or lexicon entry for it")
         targets = [target] if target is not None else _preferred(tokens, grammar)
 
-        where = {token.i: index for index, token in enumerate(tokens)}
-        edges = {(where[t.i], where[t.head.i]) for t in tokens if t.head.i in where and t.head.i != t.i}
-        edges |= {(b, a) for a, b in edges}
+        edges = _links(tokens)
 
         best: tuple[tuple[float, int, float], tuple[int, ...], str, Any] | None = None
         checks = 0
@@ -241,7 +242,8 @@ class EnglishParser:
                 found = reduce(simple, [(goal, 0)], weight=weight, allow=allow)
                 if found is None:
                     continue
-                key = (total, rank, -found.weight)
+                unlinked = len(found.cups) - found.weight
+                key = (total + rank * grammar.target_cost + unlinked * grammar.unlinked_cost, rank, unlinked)
                 if best is None or key < best[0]:
                     best = (key, choice, goal, found)
         if best is None:
@@ -311,8 +313,32 @@ def _show(simple: tuple[str, int]) -> str:
     return name + (".l" * -z if z < 0 else ".r" * z)
 
 
+def _links(tokens: Sequence[Any], depth: int = 2) -> set[tuple[int, int]]:
+    """Pairs of word indices that spaCy's tree links within ``depth`` steps up.
+
+    Depth 2 lets a verb's cup with an adjective count as linked when spaCy
+    links the verb to the adjective's noun (the adjective's ``n`` wire
+    carries the whole noun phrase in DisCoCat).
+    """
+    where = {token.i: index for index, token in enumerate(tokens)}
+    edges: set[tuple[int, int]] = set()
+    for token in tokens:
+        node = token
+        for _ in range(depth):
+            if node.head.i == node.i:
+                break
+            node = node.head
+            if node.i in where:
+                edges.add((where[token.i], where[node.i]))
+                edges.add((where[node.i], where[token.i]))
+    return edges
+
+
 def _preferred(tokens: Sequence[Any], grammar: Grammar) -> list[str]:
-    """Both targets, the one spaCy's root suggests first (verb -> s, else n)."""
+    """Both targets, the one spaCy's root suggests first (verb -> s, else n).
+
+    The second one costs the grammar's ``target_switch`` more.
+    """
     roots = [token for token in tokens if token.head.i == token.i]
     root = roots[0] if roots else tokens[0]
     return ["s", "n"] if root.pos_ in grammar.sentence_roots else ["n", "s"]

@@ -53,7 +53,9 @@ class TokenFeatures:
     head, ``"root"`` for the root; ``objects`` counts dependents whose label
     is one of the grammar's ``object_deps``; ``attested`` holds the parts of
     speech (``noun``, ``verb``, ``adj``, ``adv``) a lexicon knows the word
-    form in (empty: unknown word, no evidence).
+    form in (empty: unknown word, no evidence); ``class_gaps`` pairs a family
+    with the tagger's log-odds gap between its best tag overall and its best
+    tag of that family (empty: no tagger scores).
     """
 
     text: str
@@ -69,6 +71,7 @@ class TokenFeatures:
     child_deps: tuple[str, ...] = ()
     objects: int = 0
     attested: frozenset[str] = frozenset()
+    class_gaps: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -124,15 +127,26 @@ class Grammar:
     sentence_roots: frozenset[str]
     forbidden_cups: tuple[tuple[frozenset[str], frozenset[str]], ...] = ()
     lexical_classes: Mapping[str, str] = field(default_factory=dict)
+    tag_classes: Mapping[str, frozenset[str]] = field(default_factory=dict)
     family_cost: float = 0.25
     lexicon_cost: float = 0.5
     class_cost: float = 1.0
     unattested_cost: float = 1.0
+    tagger_scale: float = 4.0
+    tagger_floor: float = 0.25
+    target_cost: float = 0.4
+    unlinked_cost: float = 0.05
     source: str = "<memory>"
 
     def forbids(self, left: str, right: str) -> bool:
         """Whether a cup may not join a word of role ``left`` to a later word of role ``right``."""
         return any(left in lefts and right in rights for lefts, rights in self.forbidden_cups)
+
+    def _softening(self, gap: float | None) -> float:
+        """Fraction of ``class_cost`` a switch costs, given the tagger's gap."""
+        if gap is None:
+            return 1.0
+        return min(1.0, max(self.tagger_floor, gap / self.tagger_scale))
 
     def role_of(self, token: TokenFeatures) -> str | None:
         """The role of the first rule that matches ``token`` (``None``: none)."""
@@ -155,13 +169,15 @@ class Grammar:
         -------
         list of Candidate
             The spaCy role at cost 0, then same-family roles, lexicon entries
-            and (for content words) other content classes at their costs.
+            and (for content words) other content classes at ``class_cost``,
+            softened when the tagger nearly chose that class.
             A content role whose class the word is not attested in (while it
             is attested in some other class) costs ``unattested_cost`` more.
             When two roles share a type only the cheaper is kept.
         """
         role = self.role_of(token) if role is None else role
         costs: dict[str, float] = {}
+        gaps = dict(token.class_gaps)
 
         def offer(name: str, cost: float) -> None:
             if cost < costs.get(name, float("inf")):
@@ -174,7 +190,7 @@ class Grammar:
                 if other.family == family:
                     offer(other.name, self.family_cost)
                 elif family in self.content_families and other.family in self.content_families:
-                    offer(other.name, self.class_cost)
+                    offer(other.name, self.class_cost * self._softening(gaps.get(other.family)))
         for name in self.lexicon.get(token.lower, ()):
             offer(name, self.lexicon_cost)
         if token.attested:
@@ -300,7 +316,8 @@ def grammar_from_dict(data: Mapping[str, Any], source: str = "<memory>") -> Gram
                 raise ConfigError(f"forbidden_cups entry {number} names unknown role(s) {sorted((pair[0] | pair[1]) - set(roles))}")
             forbidden.append(pair)
         costs = data.get("costs") or {}
-        defaults = {"family": 0.25, "lexicon": 0.5, "class_switch": 1.0, "unattested": 1.0}
+        defaults = {"family": 0.25, "lexicon": 0.5, "class_switch": 1.0, "unattested": 1.0,
+                    "tagger_scale": 4.0, "tagger_floor": 0.25, "target_switch": 0.4, "unlinked_cup": 0.05}
         unknown = set(costs) - set(defaults)
         if unknown:
             raise ConfigError(f"unknown cost(s) {sorted(unknown)}; known: {', '.join(defaults)}")
@@ -308,6 +325,9 @@ def grammar_from_dict(data: Mapping[str, Any], source: str = "<memory>") -> Gram
         lexical = data.get("lexical_classes") or {}
         if not isinstance(lexical, Mapping) or not set(lexical) <= families:
             raise ConfigError(f"lexical_classes must map role families to lemma-index parts of speech, got {lexical!r}")
+        tags = data.get("tag_classes") or {}
+        if not isinstance(tags, Mapping) or not set(tags) <= families:
+            raise ConfigError(f"tag_classes must map role families to lists of tags, got {tags!r}")
         if any(value <= 0 for value in values.values()):
             raise ConfigError(f"costs must be positive, got {values}")
         return Grammar(
@@ -319,10 +339,15 @@ def grammar_from_dict(data: Mapping[str, Any], source: str = "<memory>") -> Gram
             sentence_roots=_strings(data.get("sentence_roots", ["VERB", "AUX"]), "sentence_roots"),
             forbidden_cups=tuple(forbidden),
             lexical_classes={str(k): str(v) for k, v in lexical.items()},
+            tag_classes={str(k): _strings(v, f"tag_classes, {k}") for k, v in tags.items()},
             family_cost=values["family"],
             lexicon_cost=values["lexicon"],
             class_cost=values["class_switch"],
             unattested_cost=values["unattested"],
+            tagger_scale=values["tagger_scale"],
+            tagger_floor=values["tagger_floor"],
+            target_cost=values["target_switch"],
+            unlinked_cost=values["unlinked_cup"],
             source=source,
         )
     except ConfigError as err:

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import importlib.util
 import logging
-from collections.abc import Collection
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
+
+import numpy as np
 
 from qnlp.errors import ConfigError
 from qnlp.parse.grammar import TokenFeatures
 
-__all__ = ["DEFAULT_MODELS", "INSTALL_HINT", "LemmaIndex", "load_spacy", "is_word", "token_features"]
+__all__ = ["DEFAULT_MODELS", "INSTALL_HINT", "LemmaIndex", "load_spacy", "is_word", "tag_gaps", "token_features"]
 
 logger = logging.getLogger(__name__)
 
@@ -131,10 +133,49 @@ def is_word(token: Any) -> bool:
     return any(char.isalnum() for char in token.text)
 
 
-def token_features(token: Any, object_deps: Collection[str], lemmas: LemmaIndex | None = None) -> TokenFeatures:
+def tag_gaps(nlp: Any, docs: Sequence[Any], tag_classes: Mapping[str, Collection[str]]) -> list[dict[int, tuple[tuple[str, float], ...]]]:
+    """How far the tagger was from giving each token a tag of each family.
+
+    Why: spaCy keeps only the best tag; its runner-up says how plausible a
+    repair is ("meal" tagged VB with NN a close second). For each doc this
+    returns ``{token.i: ((family, gap), ...)}``, ``gap`` being the log-odds
+    between the best tag and the best tag of the family (0: the tagger's own
+    choice). Docs must come from ``nlp`` (the tagger reads their tensors).
+    Empty mappings when the pipeline has no tagger or its scores cannot be
+    read; the parser then charges full class-switch costs.
+    """
+    empty: list[dict[int, tuple[tuple[str, float], ...]]] = [{} for _ in docs]
+    if not docs or not tag_classes or "tagger" not in getattr(nlp, "pipe_names", ()):
+        return empty
+    pipe = nlp.get_pipe("tagger")
+    try:
+        labels = list(pipe.labels)
+        columns = {family: [labels.index(tag) for tag in tags if tag in labels] for family, tags in tag_classes.items()}
+        scores = [np.asarray(pipe.model.ops.to_numpy(array), dtype=float) for array in pipe.model.predict(list(docs))]
+    except (AttributeError, ValueError, TypeError, KeyError) as err:
+        logger.warning("cannot read spaCy tagger scores (%s); class switches get full cost", err)
+        return empty
+    out = []
+    for doc, table in zip(docs, scores):
+        if table.shape != (len(doc), len(labels)):
+            out.append({})
+            continue
+        if table.size and table.min() >= 0 and np.allclose(table.sum(axis=1), 1.0, atol=1e-3):
+            table = np.log(np.clip(table, 1e-12, None))    # probabilities -> log scores
+        top = table.max(axis=1)
+        out.append({
+            token.i: tuple((family, float(top[token.i] - table[token.i, cols].max())) for family, cols in columns.items() if cols)
+            for token in doc
+        })
+    return out
+
+
+def token_features(token: Any, object_deps: Collection[str], lemmas: LemmaIndex | None = None,
+                   gaps: tuple[tuple[str, float], ...] = ()) -> TokenFeatures:
     """Read the features the grammar rules use from a spaCy token.
 
-    ``lemmas`` adds the word classes the word form is attested in.
+    ``lemmas`` adds the word classes the word form is attested in, ``gaps``
+    the tagger's log-odds gaps per family (see :func:`tag_gaps`).
     """
     head = token.head
     if head.i == token.i:
@@ -156,4 +197,5 @@ def token_features(token: Any, object_deps: Collection[str], lemmas: LemmaIndex 
         child_deps=children,
         objects=sum(1 for dep in children if dep in object_deps),
         attested=lemmas.classes(token.text) if lemmas is not None else frozenset(),
+        class_gaps=gaps,
     )

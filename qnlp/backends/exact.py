@@ -4,8 +4,8 @@ A QNLP data set holds many circuits of few shapes: sentences with the same
 grammatical structure give circuits that differ only in their symbols. So
 circuits are grouped by :meth:`ParamCircuit.shape_key`; each shape becomes one
 einsum over kets, gates and post-selection effects, with a batch index on
-every parametrised gate. The contraction path is found once per shape and
-batch size (opt_einsum) and cached; at each evaluation the gate angles are
+every parametrised gate. The contraction path is found once per shape
+(opt_einsum) and cached; at each evaluation the gate angles are
 gathered from the parameter vector by index, so nothing is rebuilt.
 
 Contracting the network instead of evolving a state vector keeps the cost
@@ -30,6 +30,9 @@ __all__ = ["ExactBackend", "CircuitBatch", "gate_tensor"]
 logger = logging.getLogger(__name__)
 
 _DTYPE = torch.complex128
+# The batch size at which a shape's contraction path is searched; the path is
+# then reused for every batch size, since the batch index only scales it.
+_NOMINAL_BATCH = 64
 
 
 def gate_tensor(name: str, angles: torch.Tensor) -> torch.Tensor:
@@ -120,6 +123,7 @@ class _Program:
             self.constants = self.constants + [t.conj() for t in self.constants]
         terms = param_terms + ([self.batch_term] if self.batch_term else []) + const_terms
         self.equation = ",".join(terms) + "->" + batch + outputs
+        self._path: list[tuple[int, ...]] | None = None
         self._expressions: dict[int, Any] = {}
 
     def probabilities(self, gate_tensors: list[torch.Tensor], batch_size: int) -> torch.Tensor:
@@ -131,7 +135,10 @@ class _Program:
         operands = gate_tensors + self.constants
         if batch_size not in self._expressions:
             shapes = [tuple(t.shape) for t in operands]
-            self._expressions[batch_size] = opt_einsum.contract_expression(self.equation, *shapes, optimize="auto")
+            if self._path is None:  # found once per shape, at a nominal batch size
+                nominal = [(_NOMINAL_BATCH,) + s[1:] if s[:1] == (batch_size,) and i < len(gate_tensors) else s for i, s in enumerate(shapes)]
+                self._path = opt_einsum.contract_path(self.equation, *nominal, shapes=True, optimize="auto")[0]
+            self._expressions[batch_size] = opt_einsum.contract_expression(self.equation, *shapes, optimize=self._path)
         result = self._expressions[batch_size](*operands, backend="torch").reshape(batch_size, -1)
         if self.doubled:
             return result.real * self.scalar**2

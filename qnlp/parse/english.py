@@ -68,8 +68,9 @@ class Analysis:
     target : str
         ``"s"`` or ``"n"``: the diagram's codomain.
     cost : float
-        Total cost of the chosen roles, plus ``target_switch`` when the target
-        is not the one spaCy's root suggests (0: spaCy's analysis reduced as is).
+        Total cost: the chosen roles' costs, ``target_switch`` when the target
+        is not the one spaCy's root suggests, and ``unlinked_cup`` for each
+        cup joining words spaCy's tree does not link (see the grammar file).
     repairs : tuple of Repair
         The words whose role was changed from spaCy's.
     diagram : lambeq Diagram

@@ -33,7 +33,7 @@ def vocabulary(diagrams: Iterable[Any], min_count: int) -> list[tuple[str, str]]
     >>> from lambeq.backend.grammar import Ty, Word
     >>> d = Word("a", Ty("n")) @ Word("a", Ty("n")) @ Word("b", Ty("n"))
     >>> vocabulary([d], 2)
-    [('a', 'Ty(n)')]
+    [('a', 'n')]
     """
     if not isinstance(min_count, int) or min_count < 1:
         raise ConfigError(f"min_word_count must be a positive integer, got {min_count!r}")

@@ -75,6 +75,18 @@ def test_mc_sentences_all_parse_to_s(english: EnglishParser) -> None:
     assert not bad
 
 
+def test_mc_wiring_of_every_sentence(english: EnglishParser) -> None:
+    # "[adj] noun verb [adj] noun": one transitive verb, subject and object phrases cupped to it.
+    sentences, _ = corpus("mc", ("train", "dev", "test"))
+    for a in english.analyse_many(sentences):
+        verbs = [i for i, ty in enumerate(a.types) if ty == TRANSITIVE]
+        assert len(verbs) == 1, a
+        v = verbs[0]
+        assert all(ty in (N, ADJ) for i, ty in enumerate(a.types) if i != v), a
+        assert a.partner(v, 0) == (0, 0), a
+        assert a.partner(v, 2) == (v + 1, 0), a
+
+
 def test_rp_phrases_all_parse_to_n(english: EnglishParser) -> None:
     phrases, _ = corpus("rp", ("train", "test"))
     assert len(phrases) == 105
@@ -132,6 +144,13 @@ def test_spacy_mistakes_are_repaired_and_logged(english: EnglishParser, caplog: 
     b = english.analyse("building that astronomer build .")   # spaCy: "building" is the root verb
     assert b.diagram.cod == N and b.types[1] == OBJECT_RELATIVE
     assert any(r.word == "building" and r.role == "noun" for r in b.repairs)
+
+
+def test_content_verb_tagged_auxiliary_is_a_verb(english: EnglishParser) -> None:
+    # spaCy tags "cooks" as an auxiliary and "sauce" as the verb here.
+    a = english.analyse("man cooks sauce .")
+    assert a.types == (N, TRANSITIVE, N)
+    assert_verb_args(a, "cooks", "man", "sauce")
 
 
 # -- coverage of constructs --------------------------------------------------

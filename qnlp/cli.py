@@ -53,9 +53,10 @@ def main(verbose: int) -> None:
 @main.command()
 @click.argument("config", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--run-dir", type=click.Path(file_okay=False, path_type=Path), help="Where to write the run (default: runs/NAME-TIMESTAMP).")
+@click.option("--resume", "resume_dir", type=click.Path(file_okay=False, path_type=Path), help="Continue the interrupted run in this directory from its last checkpoint.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @_friendly
-def train(config: Path | None, run_dir: Path | None, quiet: bool) -> None:
+def train(config: Path | None, run_dir: Path | None, resume_dir: Path | None, quiet: bool) -> None:
     """Train a sentence classifier and write a run directory.
 
     CONFIG is a YAML file with two sections: 'data' (train, dev, test: files of
@@ -64,16 +65,23 @@ def train(config: Path | None, run_dir: Path | None, quiet: bool) -> None:
     sentence_qubits, epochs, batch_size, learning_rate, patience, seed).
     Without CONFIG, trains on the built-in demo corpus.
 
-    The run directory gets config.yaml, model/, metrics.json, metrics.csv and
-    report.json (with the test accuracy).
+    The run directory gets config.yaml, checkpoint.npz (every epoch), model/,
+    metrics.json, metrics.csv and report.json (with the test accuracy). An
+    interrupted run goes on with --resume RUN_DIR, to the same result.
     """
-    from qnlp.runs import load_config, train_run
+    from qnlp.runs import load_config, resume_run, train_run
 
-    run_config = load_config(config)
-    if run_dir is None:
-        name = config.stem if config else "demo"
-        run_dir = Path("runs") / f"{name}-{time.strftime('%Y%m%d-%H%M%S')}"
-    report = train_run(run_config, run_dir, verbose=not quiet)
+    if resume_dir is not None:
+        if config is not None or run_dir is not None:
+            raise click.UsageError("--resume takes the run directory alone; its config.yaml is used")
+        report = resume_run(resume_dir, verbose=not quiet)
+        run_dir = resume_dir
+    else:
+        run_config = load_config(config)
+        if run_dir is None:
+            name = config.stem if config else "demo"
+            run_dir = Path("runs") / f"{name}-{time.strftime('%Y%m%d-%H%M%S')}"
+        report = train_run(run_config, run_dir, verbose=not quiet)
     for key, value in report.items():
         click.echo(f"{key}: {value}")
     click.echo(f"run directory: {run_dir}")

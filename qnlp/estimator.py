@@ -108,16 +108,35 @@ class CircuitClassifier(Estimator):
             targets = torch.tensor([index[_label(y)] for y in labels], dtype=torch.long)
         return Objective(predict, targets)
 
-    def fit(self, X: Sequence[Any], y: Sequence[Any], validation: tuple[Sequence[Any], Sequence[Any]] | None = None) -> CircuitClassifier:
-        """Learn the parameters from inputs ``X`` with labels ``y``;
-        ``validation=(X_val, y_val)`` is scored every epoch and picks the
-        kept parameters.
+    def fit(
+        self,
+        X: Sequence[Any],
+        y: Sequence[Any],
+        validation: tuple[Sequence[Any], Sequence[Any]] | None = None,
+        checkpoint: str | Path | None = None,
+        resume: str | Path | None = None,
+    ) -> CircuitClassifier:
+        """Learn the parameters from inputs ``X`` with labels ``y``.
+
+        Parameters
+        ----------
+        validation : (X_val, y_val), optional
+            Scored every epoch; picks the kept parameters.
+        checkpoint : path, optional
+            File where the whole training state is saved every epoch, so an
+            interrupted run can resume.
+        resume : path, optional
+            A checkpoint file (or a folder holding ``checkpoint.npz``) to
+            continue from, with the same data and settings; the result is
+            identical to an uninterrupted run. New checkpoints go to the same
+            file.
 
         Raises
         ------
         DataError
             If ``X`` and ``y`` differ in length, are empty, or hold fewer than
-            two classes.
+            two classes, or the checkpoint to resume from is missing, damaged
+            or from another model.
         """
         X, y = list(X), [_label(v) for v in y]
         if len(X) != len(y):
@@ -143,10 +162,25 @@ class CircuitClassifier(Estimator):
         rng = np.random.default_rng(seed)
         theta0 = torch.tensor(rng.uniform(0.0, 2.0, len(self.symbols_)), dtype=torch.float64)
         trainer = Trainer(self.epochs, self.batch_size, self.learning_rate, self.patience, seed, self.verbose)
-        theta, self.history_ = trainer.fit(theta0, train, val)
+        if resume is not None:
+            resume = Path(resume)
+            checkpoint = resume / "checkpoint.npz" if resume.is_dir() else resume
+        fingerprint = self._fingerprint(X, y, validation, seed)
+        theta, self.history_ = trainer.fit(theta0, train, val, checkpoint, resume is not None, fingerprint)
         self.params_ = theta.numpy().copy()
         logger.info("fitted %d parameters on %d %ss", len(self.params_), len(X), self.input_name)
         return self
+
+    def _fingerprint(self, X: list[Any], y: list[Any], validation: Any, seed: int) -> str:
+        """What a checkpoint must match to be resumed: model kind, settings
+        (but the number of epochs, which a resumed run may extend), seed,
+        symbols and data."""
+        settings = {k: v for k, v in self.get_params().items() if k not in (*self.unsaved_settings, "epochs", "verbose")}
+        data = [[str(x) for x in X], y]
+        if validation is not None:
+            data.append([[str(x) for x in validation[0]], [_label(v) for v in validation[1]]])
+        blob = json.dumps([type(self).__name__, settings, seed, self.symbols_, data], default=str, sort_keys=True)
+        return hashlib.sha256(blob.encode()).hexdigest()
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "params_"):

@@ -1,28 +1,35 @@
 """Training runs: a YAML config in, a run directory out.
 
-A run directory holds everything needed to read and reuse a run:
-``config.yaml`` (the config as used), ``model/`` (the saved classifier),
+A run directory holds everything needed to read, reuse or resume a run:
+``config.yaml`` (the config as used, with its seed), ``checkpoint.npz`` (the
+training state, every epoch), ``model/`` (the saved classifier),
 ``metrics.json`` and ``metrics.csv`` (per-epoch history) and ``report.json``
-(accuracies, sizes, timing).
+(accuracies, sizes, timing). One process at a time owns a run directory.
 """
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import json
 import logging
+import os
+import socket
 import time
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import yaml
 
 from qnlp.api import SentenceClassifier
 from qnlp.data import load_labelled
 from qnlp.errors import ConfigError, DataError
+from qnlp.train.checkpoint import atomic_write
 
-__all__ = ["RunConfig", "load_config", "train_run", "load_run_model"]
+__all__ = ["RunConfig", "load_config", "parse_config", "train_run", "resume_run", "run_lock", "load_run_model"]
 
 logger = logging.getLogger(__name__)
 
@@ -82,8 +89,8 @@ def parse_config(raw: Any, source: str = "config") -> RunConfig:
         if value is not None and not isinstance(value, str):
             raise ConfigError(f"{source}: data.{key} must be a file path, got {value!r}")
     data = sections["data"]
-    if data and not data.get("train"):
-        raise ConfigError(f"{source}: data gives {sorted(data)} but no 'train' file; add data.train")
+    if any(data.values()) and not data.get("train"):
+        raise ConfigError(f"{source}: data gives {sorted(k for k, v in data.items() if v)} but no 'train' file; add data.train")
     return RunConfig(DataConfig(**data), dict(sections["model"]))
 
 
@@ -114,31 +121,109 @@ def _splits(config: RunConfig) -> dict[str, tuple[list[str], list[Any]]]:
     return {name: load_labelled(p) for name, p in data.items() if p}
 
 
-def train_run(config: RunConfig, run_dir: str | Path, verbose: bool = False) -> dict[str, Any]:
-    """Train a classifier as ``config`` says and write the run directory.
+@contextlib.contextmanager
+def run_lock(run_dir: Path) -> Iterator[None]:
+    """Own ``run_dir`` for the duration: a second writer is refused.
 
-    Returns the report (also written to ``report.json``).
+    The lock is a file ``.lock`` holding the owner's host and process id; a
+    lock whose process is gone (on this host) is stale and taken over.
 
     Raises
     ------
     ConfigError
-        If ``run_dir`` already holds a run.
+        If a live process holds the lock.
+    """
+    lock = run_dir / ".lock"
+    me = f"{socket.gethostname()} {os.getpid()}"
+    for _ in range(2):
+        try:
+            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+        except FileExistsError:
+            host, _, pid = lock.read_text().partition(" ")
+            if host == socket.gethostname() and pid.isdigit() and not _alive(int(pid)):
+                logger.warning("removing stale lock of dead process %s in %s", pid, run_dir)
+                lock.unlink(missing_ok=True)
+                continue
+            raise ConfigError(
+                f"run directory {run_dir} is in use by process {pid} on {host}; "
+                f"wait for it to finish or choose another --run-dir (delete {lock} if that process is gone)"
+            ) from None
+        with os.fdopen(fd, "w") as handle:
+            handle.write(me)
+        break
+    try:
+        yield
+    finally:
+        lock.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def train_run(config: RunConfig, run_dir: str | Path, verbose: bool = False) -> dict[str, Any]:
+    """Train a classifier as ``config`` says and write the run directory.
+
+    The full training state is checkpointed every epoch to
+    ``checkpoint.npz``, so an interrupted run can go on with
+    :func:`resume_run`. Returns the report (also written to ``report.json``).
+
+    Raises
+    ------
+    ConfigError
+        If ``run_dir`` already holds a run, or another process writes to it.
     """
     run_dir = Path(run_dir)
     if (run_dir / "report.json").exists() or (run_dir / "config.yaml").exists():
-        raise ConfigError(f"run directory {run_dir} already holds a run; choose another --run-dir")
+        raise ConfigError(f"run directory {run_dir} already holds a run; choose another --run-dir, or --resume it")
     splits = _splits(config)  # read all data before any work
+    if config.model.get("seed") is None:  # a run is reproducible and resumable only with a fixed seed
+        config = RunConfig(config.data, {**config.model, "seed": int(np.random.SeedSequence().entropy % 2**31)})
     run_dir.mkdir(parents=True, exist_ok=True)
-    (run_dir / "config.yaml").write_text(yaml.safe_dump(config.to_dict(), sort_keys=False))
+    with run_lock(run_dir):
+        atomic_write(run_dir / "config.yaml", yaml.safe_dump(config.to_dict(), sort_keys=False).encode())
+        return _train(config, splits, run_dir, verbose, resume=False)
+
+
+def resume_run(run_dir: str | Path, verbose: bool = False) -> dict[str, Any]:
+    """Continue an interrupted run from its last checkpoint.
+
+    The result is identical to a run that was never interrupted.
+
+    Raises
+    ------
+    DataError
+        If ``run_dir`` is not an unfinished run with a valid checkpoint.
+    """
+    run_dir = Path(run_dir)
+    if not (run_dir / "config.yaml").is_file():
+        raise DataError(f"{run_dir} is not a run directory (no config.yaml); give a directory written by 'qnlp train'")
+    if (run_dir / "report.json").exists():
+        raise DataError(f"run {run_dir} has already finished (report.json exists); nothing to resume")
+    config = parse_config(yaml.safe_load((run_dir / "config.yaml").read_text()), str(run_dir / "config.yaml"))
+    splits = _splits(config)
+    with run_lock(run_dir):
+        return _train(config, splits, run_dir, verbose, resume=True)
+
+
+def _train(config: RunConfig, splits: dict, run_dir: Path, verbose: bool, resume: bool) -> dict[str, Any]:
     model = SentenceClassifier(**config.model, verbose=verbose)
+    checkpoint = run_dir / "checkpoint.npz"
     start = time.perf_counter()
-    model.fit(*splits["train"], validation=splits.get("dev"))
+    model.fit(*splits["train"], validation=splits.get("dev"), checkpoint=checkpoint, resume=checkpoint if resume else None)
     seconds = time.perf_counter() - start
     model.save(run_dir / "model")
     model.history_.save(run_dir / "metrics.json")
     model.history_.save(run_dir / "metrics.csv")
     report: dict[str, Any] = {
         "train_seconds": round(seconds, 3),
+        "resumed": resume,
         "epochs_run": len(model.history_.records),
         "best_epoch": model.history_.best_epoch,
         "n_parameters": len(model.params_),
@@ -147,7 +232,7 @@ def train_run(config: RunConfig, run_dir: str | Path, verbose: bool = False) -> 
     for name, (sentences, labels) in splits.items():
         report[f"{name}_size"] = len(sentences)
         report[f"{name}_accuracy"] = model.score(sentences, labels)
-    (run_dir / "report.json").write_text(json.dumps(report, indent=2))
+    atomic_write(run_dir / "report.json", json.dumps(report, indent=2).encode())
     logger.info("run written to %s", run_dir)
     return report
 

@@ -20,7 +20,8 @@ from pathlib import Path
 import torch
 from tqdm.auto import tqdm
 
-from qnlp.errors import ConfigError
+from qnlp.errors import ConfigError, DataError
+from qnlp.train.checkpoint import load_checkpoint, save_checkpoint
 
 __all__ = ["Objective", "EpochRecord", "History", "Trainer", "cross_entropy"]
 
@@ -117,6 +118,8 @@ class Trainer:
         Seeds the minibatch order (through a private generator).
     verbose : bool
         Show a progress bar on stderr.
+    checkpoint_every : int
+        With a checkpoint file, write it every this many epochs (and at the end).
     """
 
     def __init__(
@@ -127,6 +130,7 @@ class Trainer:
         patience: int | None = None,
         seed: int = 0,
         verbose: bool = False,
+        checkpoint_every: int = 1,
     ) -> None:
         self.epochs = epochs
         self.batch_size = batch_size
@@ -134,9 +138,10 @@ class Trainer:
         self.patience = patience
         self.seed = seed
         self.verbose = verbose
+        self.checkpoint_every = checkpoint_every
 
     def _check(self) -> None:
-        for name in ("epochs", "batch_size"):
+        for name in ("epochs", "batch_size", "checkpoint_every"):
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
                 raise ConfigError(f"{name} must be a positive integer, got {value!r}")
@@ -145,37 +150,132 @@ class Trainer:
         if self.patience is not None and (not isinstance(self.patience, int) or self.patience < 1):
             raise ConfigError(f"patience must be a positive integer or None, got {self.patience!r}")
 
-    def fit(self, theta: torch.Tensor, train: Objective, validation: Objective | None = None) -> tuple[torch.Tensor, History]:
+    def fit(
+        self,
+        theta: torch.Tensor,
+        train: Objective,
+        validation: Objective | None = None,
+        checkpoint: str | Path | None = None,
+        resume: bool = False,
+        fingerprint: str = "",
+    ) -> tuple[torch.Tensor, History]:
         """Train from ``theta`` (not modified); return the kept parameters and
-        the history."""
+        the history.
+
+        Parameters
+        ----------
+        checkpoint : path, optional
+            File to write the full training state to every
+            ``checkpoint_every`` epochs (atomically; see
+            :mod:`qnlp.train.checkpoint`).
+        resume : bool
+            Continue from ``checkpoint`` instead of starting afresh; the result
+            is identical to an uninterrupted run.
+        fingerprint : str
+            Identifies the model and data; resuming from a checkpoint with
+            another fingerprint is refused.
+
+        Raises
+        ------
+        DataError
+            If resuming from a missing, damaged or foreign checkpoint.
+        """
         self._check()
-        theta = theta.detach().clone().to(torch.float64).requires_grad_(True)
-        optimiser = torch.optim.Adam([theta], lr=self.learning_rate)
-        generator = torch.Generator().manual_seed(self.seed)
-        history = History()
-        best_loss, best_theta, stale = math.inf, theta.detach().clone(), 0
-        bar = tqdm(range(1, self.epochs + 1), desc="training", unit="epoch", disable=not self.verbose, leave=False)
-        for epoch in bar:
+        state = _State.start(theta, self.learning_rate, self.seed)
+        if resume:
+            if checkpoint is None:
+                raise ConfigError("resume=True needs a checkpoint file to resume from")
+            state.restore(checkpoint, fingerprint)
+            logger.info("resuming after epoch %d from %s", state.epoch, checkpoint)
+        bar = tqdm(total=self.epochs, initial=state.epoch, desc="training", unit="epoch", disable=not self.verbose, leave=False)
+        while state.epoch < self.epochs and not state.history.stopped_early:
             start = time.perf_counter()
-            for rows in torch.randperm(len(train), generator=generator).split(self.batch_size):
-                optimiser.zero_grad()
-                loss = cross_entropy(train.predict(theta, rows), train.targets[rows])
+            for rows in torch.randperm(len(train), generator=state.generator).split(self.batch_size):
+                state.optimiser.zero_grad()
+                loss = cross_entropy(train.predict(state.theta, rows), train.targets[rows])
                 loss.backward()
-                optimiser.step()
-            train_loss, train_acc = train.evaluate(theta)
-            val_loss, val_acc = validation.evaluate(theta) if validation is not None else (math.nan, math.nan)
-            record = EpochRecord(epoch, train_loss, train_acc, val_loss, val_acc, time.perf_counter() - start)
-            history.records.append(record)
+                state.optimiser.step()
+            state.epoch += 1
+            train_loss, train_acc = train.evaluate(state.theta)
+            val_loss, val_acc = validation.evaluate(state.theta) if validation is not None else (math.nan, math.nan)
+            record = EpochRecord(state.epoch, train_loss, train_acc, val_loss, val_acc, time.perf_counter() - start)
+            state.history.records.append(record)
+            bar.update()
             bar.set_postfix(loss=f"{train_loss:.3f}", acc=f"{train_acc:.2f}", val_acc=f"{val_acc:.2f}")
             logger.debug("%s", record)
-            monitored = val_loss if validation is not None else train_loss
-            if monitored < best_loss:
-                best_loss, best_theta, stale = monitored, theta.detach().clone(), 0
-                history.best_epoch = epoch
-            else:
-                stale += 1
-                if self.patience is not None and stale >= self.patience:
-                    history.stopped_early = True
-                    logger.info("early stop at epoch %d; keeping epoch %d", epoch, history.best_epoch)
-                    break
-        return best_theta, history
+            state.track(val_loss if validation is not None else train_loss, self.patience)
+            if checkpoint is not None and (state.epoch % self.checkpoint_every == 0 or state.epoch == self.epochs):
+                state.save(checkpoint, fingerprint)
+        bar.close()
+        if state.history.stopped_early:
+            logger.info("early stop at epoch %d; keeping epoch %d", state.epoch, state.history.best_epoch)
+        return state.best_theta, state.history
+
+
+@dataclass
+class _State:
+    """Everything a run needs to go on exactly where it stopped."""
+
+    theta: torch.Tensor
+    optimiser: torch.optim.Adam
+    generator: torch.Generator
+    history: History
+    best_theta: torch.Tensor
+    best_loss: float = math.inf
+    stale: int = 0
+    epoch: int = 0
+
+    @classmethod
+    def start(cls, theta: torch.Tensor, learning_rate: float, seed: int) -> _State:
+        theta = theta.detach().clone().to(torch.float64).requires_grad_(True)
+        optimiser = torch.optim.Adam([theta], lr=learning_rate)
+        generator = torch.Generator().manual_seed(seed)
+        return cls(theta, optimiser, generator, History(), theta.detach().clone())
+
+    def track(self, monitored: float, patience: int | None) -> None:
+        """Keep the best parameters; stop after ``patience`` epochs without improvement."""
+        if monitored < self.best_loss:
+            self.best_loss, self.best_theta, self.stale = monitored, self.theta.detach().clone(), 0
+            self.history.best_epoch = self.epoch
+        else:
+            self.stale += 1
+            self.history.stopped_early = patience is not None and self.stale >= patience
+
+    def save(self, path: str | Path, fingerprint: str) -> None:
+        adam = self.optimiser.state.get(self.theta, {})
+        arrays = {
+            "theta": self.theta.detach().numpy(),
+            "best_theta": self.best_theta.numpy(),
+            "generator": self.generator.get_state().numpy(),
+        }
+        for name in ("exp_avg", "exp_avg_sq", "step"):
+            if name in adam:
+                arrays[f"adam_{name}"] = adam[name].detach().numpy()
+        header = {
+            "fingerprint": fingerprint,
+            "epoch": self.epoch,
+            "best_loss": self.best_loss,
+            "stale": self.stale,
+            "history": self.history.to_dict(),
+        }
+        save_checkpoint(path, arrays, header)
+
+    def restore(self, path: str | Path, fingerprint: str) -> None:
+        arrays, header = load_checkpoint(path)
+        if header["fingerprint"] != fingerprint:
+            raise DataError(
+                f"checkpoint {path} belongs to another model or data set; "
+                "resume with the same data and settings, or start a new run directory"
+            )
+        if arrays["theta"].shape != tuple(self.theta.shape):
+            raise DataError(f"checkpoint {path} holds {arrays['theta'].shape} parameters, the model has {tuple(self.theta.shape)}")
+        with torch.no_grad():
+            self.theta.copy_(torch.from_numpy(arrays["theta"]))
+        self.best_theta = torch.from_numpy(arrays["best_theta"]).clone()
+        self.generator.set_state(torch.from_numpy(arrays["generator"]))
+        if "adam_step" in arrays:
+            self.optimiser.state[self.theta] = {
+                name: torch.from_numpy(arrays[f"adam_{name}"]).clone() for name in ("exp_avg", "exp_avg_sq", "step")
+            }
+        self.epoch, self.best_loss, self.stale = header["epoch"], header["best_loss"], header["stale"]
+        self.history = History.from_dict(header["history"])

@@ -249,8 +249,9 @@ class CircuitClassifier(Estimator):
                 raise DataError(f"{f} not found; give a directory written by {cls.__name__}.save")
         try:
             config = json.loads(config_file.read_text())
-            if config.get("format") != f"qnlp.{cls.__name__}":
-                raise DataError(f"{config_file} holds a {config.get('format')!r}, not a saved {cls.__name__}")
+            kind = config.get("format") if isinstance(config, dict) else None
+            if kind != f"qnlp.{cls.__name__}":
+                raise DataError(f"{config_file} holds {kind!r}, not a saved {cls.__name__}")
             digest = hashlib.sha256(params_file.read_bytes()).hexdigest()
             if digest != config["params_sha256"]:
                 raise DataError(f"{params_file} does not match its checksum in {config_file}: it was truncated or edited")
@@ -265,8 +266,8 @@ class CircuitClassifier(Estimator):
             model.history_ = History.from_dict(json.loads((path / "history.json").read_text()))
         except DataError:
             raise
-        except (KeyError, TypeError, ValueError, OSError) as err:
-            raise DataError(f"cannot load a model from {path}: {err}") from err
+        except (KeyError, TypeError, ValueError, AttributeError, OSError) as err:
+            raise DataError(f"cannot load a model from {path}: {err!r}") from err
         if params.shape != (len(model.symbols_),):
             raise DataError(f"{params_file} holds {params.shape} parameters but {config_file} names {len(model.symbols_)} symbols")
         model.params_ = params

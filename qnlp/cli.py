@@ -1,8 +1,9 @@
-"""The ``qnlp`` command: train, predict and parse from the shell.
+"""The ``qnlp`` command: train, evaluate, predict, parse, draw and report.
 
-A thin layer over the library: each subcommand reads its arguments, calls one
-library function and prints the result. Errors a user can cause end the
-command with exit code 1 and a one-line reason on stderr.
+A thin layer over the library: each subcommand reads its arguments, calls
+library functions and prints the result. Errors a user can cause end the
+command with exit code 1 and a one-line reason on stderr; wrong usage exits
+with 2 (click's convention).
 """
 
 from __future__ import annotations
@@ -50,57 +51,104 @@ def main(verbose: int) -> None:
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
 
 
+def _sweep_values(text: str) -> tuple[str, list[Any]]:
+    import yaml
+
+    key, sep, values = text.partition("=")
+    if not sep or not values:
+        raise click.BadParameter(f"{text!r} is not KEY=V1,V2,... (e.g. model.seed=0,1,2)")
+    return key.strip(), [yaml.safe_load(v) for v in values.split(",")]
+
+
 @main.command()
 @click.argument("config", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--run-dir", type=click.Path(file_okay=False, path_type=Path), help="Where to write the run (default: runs/NAME-TIMESTAMP).")
+@click.option("--set", "overrides", multiple=True, metavar="SECTION.KEY=VALUE", help="Override a config value, e.g. --set model.epochs=20 (repeatable).")
+@click.option("--sweep", metavar="KEY=V1,V2,...", help="Train once per value, e.g. --sweep model.seed=0,1,2; writes one run directory each and a summary.")
 @click.option("--resume", "resume_dir", type=click.Path(file_okay=False, path_type=Path), help="Continue the interrupted run in this directory from its last checkpoint.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @_friendly
-def train(config: Path | None, run_dir: Path | None, resume_dir: Path | None, quiet: bool) -> None:
+def train(config: Path | None, run_dir: Path | None, overrides: tuple[str, ...], sweep: str | None, resume_dir: Path | None, quiet: bool) -> None:
     """Train a sentence classifier and write a run directory.
 
     CONFIG is a YAML file with two sections: 'data' (train, dev, test: files of
     'LABEL sentence' lines, paths relative to the config) and 'model'
     (SentenceClassifier settings: ansatz, n_layers, noun_qubits,
-    sentence_qubits, epochs, batch_size, learning_rate, patience, seed).
-    Without CONFIG, trains on the built-in demo corpus.
+    sentence_qubits, epochs, batch_size, learning_rate, patience, seed,
+    min_word_count). Without CONFIG, trains on the built-in demo corpus.
 
     The run directory gets config.yaml, checkpoint.npz (every epoch), model/,
     metrics.json, metrics.csv and report.json (with the test accuracy). An
     interrupted run goes on with --resume RUN_DIR, to the same result.
     """
-    from qnlp.runs import load_config, resume_run, train_run
+    from qnlp.config import load_config
+    from qnlp.runs import resume_run, sweep_runs, train_run
 
     if resume_dir is not None:
-        if config is not None or run_dir is not None:
+        if config is not None or run_dir is not None or overrides or sweep:
             raise click.UsageError("--resume takes the run directory alone; its config.yaml is used")
         report = resume_run(resume_dir, verbose=not quiet)
         run_dir = resume_dir
     else:
-        run_config = load_config(config)
+        run_config = load_config(config, overrides)
         if run_dir is None:
             name = config.stem if config else "demo"
             run_dir = Path("runs") / f"{name}-{time.strftime('%Y%m%d-%H%M%S')}"
+        if sweep:
+            key, values = _sweep_values(sweep)
+            summary = sweep_runs(run_config, key, values, run_dir, verbose=not quiet)
+            _print_summary(summary)
+            click.echo(f"runs and summary.csv in: {run_dir}")
+            return
         report = train_run(run_config, run_dir, verbose=not quiet)
     for key, value in report.items():
         click.echo(f"{key}: {value}")
     click.echo(f"run directory: {run_dir}")
 
 
+def _print_summary(summary: dict[str, Any]) -> None:
+    key = summary["key"]
+    metrics = [k[: -len("_mean")] for k in summary if k.endswith("_accuracy_mean")]
+    click.echo("\t".join([key, *metrics]))
+    for run in summary["runs"]:
+        click.echo("\t".join([str(run[key]), *(f"{run[m]:.3f}" for m in metrics)]))
+    click.echo("\t".join(["mean ± std", *(f"{summary[m + '_mean']:.3f} ± {summary[m + '_std']:.3f}" for m in metrics)]))
+
+
 @main.command()
 @click.argument("run_dir", type=click.Path(path_type=Path))
-@click.argument("sentences", nargs=-1, required=True)
+@click.argument("data", type=click.Path(dir_okay=False, path_type=Path))
 @_friendly
-def predict(run_dir: Path, sentences: tuple[str, ...]) -> None:
-    """Predict the label of each SENTENCE with the model of RUN_DIR.
+def evaluate(run_dir: Path, data: Path) -> None:
+    """Accuracy of the model of RUN_DIR on DATA, a file of 'LABEL sentence' lines."""
+    from qnlp.runs import evaluate_run
 
-    Prints one line per sentence: label, its probability, the sentence.
-    """
+    result = evaluate_run(run_dir, data)
+    click.echo(f"accuracy: {result['accuracy']:.4f} on {result['size']} examples of {data}")
+
+
+@main.command()
+@click.argument("run_dir", type=click.Path(path_type=Path))
+@click.argument("sentences", nargs=-1)
+@click.option("--file", "file_", type=click.Path(dir_okay=False, path_type=Path), help="Read sentences from this file, one per line.")
+@_friendly
+def predict(run_dir: Path, sentences: tuple[str, ...], file_: Path | None) -> None:
+    """Predict the label of each SENTENCE (or each line of --file) with the
+    model of RUN_DIR. Prints: label, its probability, the sentence."""
+    from qnlp.errors import DataError
     from qnlp.runs import load_run_model
 
+    texts = list(sentences)
+    if file_ is not None:
+        try:
+            texts += [line.strip() for line in file_.read_text(encoding="utf-8").splitlines() if line.strip()]
+        except (OSError, UnicodeDecodeError) as err:
+            raise DataError(f"cannot read sentences from {file_}: {err}") from err
+    if not texts:
+        raise click.UsageError("give sentences to classify, or --file F")
     model = load_run_model(run_dir)
-    probabilities = model.predict_proba(list(sentences))
-    for sentence, row in zip(sentences, probabilities):
+    probabilities = model.predict_proba(texts)
+    for sentence, row in zip(texts, probabilities):
         best = int(row.argmax())
         click.echo(f"{model.classes_[best]}\t{row[best]:.3f}\t{sentence}")
 
@@ -117,13 +165,58 @@ def parse(sentence: str, target: str | None, draw: Path | None, as_json: bool) -
     from qnlp.parse import EnglishParser, describe
 
     diagram = EnglishParser().parse(sentence, target=target)
-    text = describe(diagram)
-    click.echo(json.dumps(text, indent=2) if as_json else _format(text))
+    description = describe(diagram)
+    click.echo(json.dumps(description, indent=2) if as_json else _format(description))
     if draw is not None:
         from qnlp.parse import draw_diagram
 
         draw_diagram(diagram, draw)
         click.echo(f"drawn to {draw}")
+
+
+@main.command()
+@click.argument("sentence")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="PNG/SVG/PDF file for the diagram.")
+@click.option("--circuit", type=click.Path(dir_okay=False, path_type=Path), help="Also draw the IQP circuit (1 qubit per n and s) to this file.")
+@_friendly
+def draw(sentence: str, out: Path, circuit: Path | None) -> None:
+    """Draw the pregroup diagram of SENTENCE (and, with --circuit, its circuit)."""
+    from qnlp.parse import EnglishParser, draw_diagram
+
+    diagram = EnglishParser().parse(sentence)
+    draw_diagram(diagram, out)
+    click.echo(f"diagram drawn to {out}")
+    if circuit is not None:
+        from qnlp.functor import Ansatz, draw_circuit
+
+        draw_circuit(Ansatz({"n": 1, "s": 1})(diagram), circuit)
+        click.echo(f"circuit drawn to {circuit}")
+
+
+@main.command()
+@click.argument("run_dir", type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Image file (default: RUN_DIR/training.png).")
+@_friendly
+def report(run_dir: Path, out: Path | None) -> None:
+    """Plot the training curves of RUN_DIR (loss and accuracy per epoch) to a
+    PNG, and print its report."""
+    from qnlp.errors import DataError
+    from qnlp.train import History
+    from qnlp.train.plots import plot_history
+
+    metrics = run_dir / "metrics.json"
+    if not metrics.is_file():
+        raise DataError(f"{run_dir} is not a run directory (no metrics.json); give a directory written by 'qnlp train'")
+    try:
+        history = History.from_dict(json.loads(metrics.read_text()))
+    except (ValueError, KeyError, TypeError) as err:
+        raise DataError(f"{metrics} is malformed: {err!r}") from err
+    path = plot_history(history, out or run_dir / "training.png", title=run_dir.name)
+    report_file = run_dir / "report.json"
+    if report_file.is_file():
+        for key, value in json.loads(report_file.read_text()).items():
+            click.echo(f"{key}: {value}")
+    click.echo(f"training curves: {path}")
 
 
 def _format(description: dict[str, Any]) -> str:

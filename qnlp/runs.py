@@ -10,14 +10,13 @@ training state, every epoch), ``model/`` (the saved classifier),
 from __future__ import annotations
 
 import contextlib
-import difflib
 import json
 import logging
 import os
 import socket
 import time
-from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -25,91 +24,14 @@ import numpy as np
 import yaml
 
 from qnlp.api import SentenceClassifier
+from qnlp.config import RunConfig, parse_config
 from qnlp.data import load_labelled
 from qnlp.errors import ConfigError, DataError
 from qnlp.train.checkpoint import atomic_write
 
-__all__ = ["RunConfig", "load_config", "parse_config", "train_run", "resume_run", "run_lock", "load_run_model"]
+__all__ = ["train_run", "resume_run", "sweep_runs", "evaluate_run", "run_lock", "load_run_model"]
 
 logger = logging.getLogger(__name__)
-
-#: Model settings a config may give: SentenceClassifier's, less the objects.
-MODEL_KEYS = [k for k in SentenceClassifier._param_names() if k not in ("parser", "verbose")]
-
-
-@dataclass(frozen=True)
-class DataConfig:
-    """Paths of ``LABEL sentence`` files; all ``None`` means the demo corpus."""
-
-    train: str | None = None
-    dev: str | None = None
-    test: str | None = None
-
-
-@dataclass(frozen=True)
-class RunConfig:
-    """A validated training config."""
-
-    data: DataConfig = field(default_factory=DataConfig)
-    model: dict[str, Any] = field(default_factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"data": asdict(self.data), "model": dict(self.model)}
-
-
-def _check_keys(given: dict[str, Any], valid: list[str], where: str, source: str) -> None:
-    for key in given:
-        if key not in valid:
-            close = difflib.get_close_matches(str(key), valid, n=1)
-            hint = f"did you mean {close[0]!r}? " if close else ""
-            raise ConfigError(f"{source}: unknown key {key!r} in {where}; {hint}valid keys: {', '.join(valid)}")
-
-
-def parse_config(raw: Any, source: str = "config") -> RunConfig:
-    """Validate a config given as nested dicts (as read from YAML).
-
-    Raises
-    ------
-    ConfigError
-        For an unknown key (with the closest valid one) or a section that is
-        not a mapping.
-    """
-    raw = {} if raw is None else raw
-    if not isinstance(raw, dict):
-        raise ConfigError(f"{source}: expected a mapping with sections 'data' and 'model', got {type(raw).__name__}")
-    _check_keys(raw, ["data", "model"], "the top level", source)
-    sections = {}
-    for name, valid in (("data", ["train", "dev", "test"]), ("model", MODEL_KEYS)):
-        section = raw.get(name) or {}
-        if not isinstance(section, dict):
-            raise ConfigError(f"{source}: section {name!r} must be a mapping of keys to values")
-        _check_keys(section, valid, f"section {name!r}", source)
-        sections[name] = section
-    for key, value in sections["data"].items():
-        if value is not None and not isinstance(value, str):
-            raise ConfigError(f"{source}: data.{key} must be a file path, got {value!r}")
-    data = sections["data"]
-    if any(data.values()) and not data.get("train"):
-        raise ConfigError(f"{source}: data gives {sorted(k for k, v in data.items() if v)} but no 'train' file; add data.train")
-    return RunConfig(DataConfig(**data), dict(sections["model"]))
-
-
-def load_config(path: str | Path | None) -> RunConfig:
-    """Read and validate a YAML config; ``None`` gives the default (demo) config."""
-    if path is None:
-        return RunConfig()
-    path = Path(path)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as err:
-        raise ConfigError(f"config file {str(path)!r} does not exist; check the path") from err
-    except yaml.YAMLError as err:
-        raise ConfigError(f"config file {str(path)!r} is not valid YAML: {err}") from err
-    config = parse_config(raw, str(path))
-    # relative data paths are read relative to the config file
-    resolved = {k: (str((path.parent / v).resolve()) if v else v) for k, v in asdict(config.data).items()}
-    return RunConfig(DataConfig(**resolved), config.model)
-
 
 def _splits(config: RunConfig) -> dict[str, tuple[list[str], list[Any]]]:
     data = asdict(config.data)
@@ -249,3 +171,53 @@ def load_run_model(run_dir: str | Path) -> SentenceClassifier:
     if not (run_dir / "model").is_dir():
         raise DataError(f"{run_dir} is not a run directory (no model/ inside); give a directory written by 'qnlp train'")
     return SentenceClassifier.load(run_dir / "model")
+
+
+def sweep_runs(config: RunConfig, key: str, values: Sequence[Any], parent: str | Path, verbose: bool = False) -> dict[str, Any]:
+    """One run per value of the model setting ``key``, each in its own
+    directory under ``parent``, and a summary (``summary.json``,
+    ``summary.csv``) with the mean and standard deviation of each accuracy.
+
+    Raises
+    ------
+    ConfigError
+        If ``key`` is not a model setting, or a value has the wrong type.
+    """
+    parent = Path(parent)
+    name = key.removeprefix("model.")
+    runs = []
+    for value in values:
+        raw = config.to_dict()
+        raw["model"][name] = value
+        run_config = parse_config(raw, f"sweep {name}={value!r}")
+        run_dir = parent / f"{name}={value}"
+        report = train_run(run_config, run_dir, verbose)
+        runs.append({"run_dir": str(run_dir), name: value, **report})
+    accuracies = sorted({k for run in runs for k in run if k.endswith("_accuracy")})
+    summary = {
+        "key": name,
+        "values": list(values),
+        "runs": runs,
+        **{f"{k}_mean": float(np.mean([r[k] for r in runs])) for k in accuracies},
+        **{f"{k}_std": float(np.std([r[k] for r in runs])) for k in accuracies},
+    }
+    parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(parent / "summary.json", json.dumps(summary, indent=2).encode())
+    columns = ["run_dir", name, *accuracies]
+    lines = [",".join(columns)] + [",".join(str(r[c]) for c in columns) for r in runs]
+    lines += [",".join(["mean", "", *(f"{summary[k + '_mean']:.4f}" for k in accuracies)])]
+    lines += [",".join(["std", "", *(f"{summary[k + '_std']:.4f}" for k in accuracies)])]
+    atomic_write(parent / "summary.csv", ("\n".join(lines) + "\n").encode())
+    return summary
+
+
+def evaluate_run(run_dir: str | Path, data: str | Path) -> dict[str, Any]:
+    """Accuracy of a run's model on a ``LABEL sentence`` file."""
+    model = load_run_model(run_dir)
+    sentences, labels = load_labelled(data)
+    predictions = model.predict(sentences)
+    return {
+        "data": str(data),
+        "size": len(sentences),
+        "accuracy": float(np.mean([p == t for p, t in zip(predictions, labels)])),
+    }

@@ -113,7 +113,68 @@ def test_parse_bad_input(runner, text):
 
 
 def test_help_explains_every_command(runner):
-    for command in ([], ["train"], ["predict"], ["parse"]):
+    for command in ([], ["train"], ["evaluate"], ["predict"], ["parse"], ["draw"], ["report"]):
         result = runner.invoke(main, command + ["--help"])
         assert result.exit_code == 0
         assert "Usage:" in result.output
+
+
+def test_set_overrides_and_checks_types(runner, tmp_path):
+    result = runner.invoke(main, ["train", "--set", "model.epochs=2", "--set", "model.seed=1", "--run-dir", str(tmp_path / "r"), "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert json.loads((tmp_path / "r" / "report.json").read_text())["epochs_run"] == 2
+    bad = runner.invoke(main, ["train", "--set", "model.epochs=two", "--run-dir", str(tmp_path / "s")])
+    assert bad.exit_code == 1 and "model.epochs must be int" in bad.output
+    malformed = runner.invoke(main, ["train", "--set", "epochs", "--run-dir", str(tmp_path / "t")])
+    assert malformed.exit_code == 1 and "SECTION.KEY=VALUE" in malformed.output
+
+
+def test_sweep_over_three_seeds_on_mc(runner, tmp_path):
+    from conftest import lambeq_data
+
+    config = tmp_path / "mc.yaml"
+    config.write_text(yaml.safe_dump({
+        "data": {"train": str(lambeq_data("mc_train_data.txt")), "test": str(lambeq_data("mc_test_data.txt"))},
+        "model": {"epochs": 8},
+    }))
+    result = runner.invoke(main, ["train", str(config), "--sweep", "model.seed=0,1,2", "--run-dir", str(tmp_path / "sweep"), "--quiet"])
+    assert result.exit_code == 0, result.output
+    runs = sorted(p.name for p in (tmp_path / "sweep").iterdir() if p.is_dir())
+    assert runs == ["seed=0", "seed=1", "seed=2"]
+    summary = json.loads((tmp_path / "sweep" / "summary.json").read_text())
+    accuracies = [r["test_accuracy"] for r in summary["runs"]]
+    assert summary["test_accuracy_mean"] == pytest.approx(sum(accuracies) / 3)
+    assert "test_accuracy_std" in summary
+    assert "mean ± std" in result.output
+    assert (tmp_path / "sweep" / "summary.csv").read_text().splitlines()[-2].startswith("mean")
+
+
+def test_evaluate_and_predict_from_a_file(runner, run_dir, tmp_path):
+    result = runner.invoke(main, ["evaluate", str(run_dir), str(demo_corpus_dir() / "test.txt")])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("accuracy: ") and "on 30 examples" in result.output
+    sentences = tmp_path / "s.txt"
+    sentences.write_text("man sees moon .\n\nwoman steers boat .\n")
+    result = runner.invoke(main, ["predict", str(run_dir), "--file", str(sentences)])
+    assert result.exit_code == 0, result.output
+    assert len(result.output.strip().splitlines()) == 2
+    missing = runner.invoke(main, ["evaluate", str(run_dir), str(tmp_path / "nope.txt")])
+    assert missing.exit_code == 1 and "does not exist" in missing.output
+
+
+def test_report_plots_training_curves(runner, run_dir, tmp_path):
+    result = runner.invoke(main, ["report", str(run_dir), "--out", str(tmp_path / "curves.png")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "curves.png").read_bytes()[:4] == b"\x89PNG"
+    assert "test_accuracy" in result.output
+    missing = runner.invoke(main, ["report", str(tmp_path)])
+    assert missing.exit_code == 1 and "not a run directory" in missing.output
+
+
+def test_draw_diagram_and_circuit(runner, tmp_path):
+    result = runner.invoke(main, ["draw", "woman observes bright moon .", "--out", str(tmp_path / "d.svg"), "--circuit", str(tmp_path / "c.png")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "d.svg").read_text().lstrip().startswith("<?xml")
+    assert (tmp_path / "c.png").read_bytes()[:4] == b"\x89PNG"
+    bad = runner.invoke(main, ["draw", "woman observes bright moon .", "--out", str(tmp_path / "d.txt")])
+    assert bad.exit_code == 1 and ".png" in bad.output

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from qnlp import QnlpError, SentenceClassifier, load_labelled
-from qnlp.runs import MODEL_KEYS, load_config, parse_config
+from qnlp.config import MODEL_KEYS, load_config, parse_config
 from qnlp.train.checkpoint import load_checkpoint
 
 FAST = settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

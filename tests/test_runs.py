@@ -56,7 +56,8 @@ def test_killed_run_resumes_to_identical_parameters(tmp_path):
 
 
 def test_edited_config_refuses_to_resume_and_keeps_the_checkpoint(tmp_path):
-    from qnlp.runs import RunConfig, train_run
+    from qnlp.config import RunConfig
+    from qnlp.runs import train_run
 
     run_dir = tmp_path / "run"
     train_run(RunConfig(model={"epochs": 2, "seed": 0}), run_dir)

@@ -47,6 +47,17 @@ class SentenceClassifier(CircuitClassifier):
     sentence_qubits : int or None
         Qubits per sentence wire ``s``; ``None`` gives just enough for the
         number of classes. Noun-phrase data may use 0.
+    backend : str or pytket Backend
+        ``"exact"`` (default: noise-free simulation with autograd),
+        ``"aer"`` (noiseless shots), ``"aer:FakeManilaV2"`` (shots with a
+        real device's noise model, offline), ``"ibm:<device>"``, or any pytket
+        backend object (see :func:`qnlp.backends.make_backend`).
+    shots : int
+        Shots per circuit on shot backends.
+    gradient : str
+        ``"autograd"`` (exact backend only), ``"parameter-shift"`` (the
+        diagrammatic gradient, on any backend) or ``"spsa"`` (two evaluations
+        per step; ``learning_rate`` is SPSA's step size ``a``).
     epochs, batch_size, learning_rate, patience :
         Training settings (see :class:`qnlp.train.Trainer`).
     seed : int or None
@@ -78,6 +89,9 @@ class SentenceClassifier(CircuitClassifier):
         n_layers: int = 1,
         noun_qubits: int = 1,
         sentence_qubits: int | None = None,
+        backend: Any = "exact",
+        shots: int = 1024,
+        gradient: str = "autograd",
         epochs: int = 100,
         batch_size: int = 16,
         learning_rate: float = 0.1,
@@ -91,6 +105,9 @@ class SentenceClassifier(CircuitClassifier):
         self.n_layers = n_layers
         self.noun_qubits = noun_qubits
         self.sentence_qubits = sentence_qubits
+        self.backend = backend
+        self.shots = shots
+        self.gradient = gradient
         self.epochs = epochs
         self.batch_size = batch_size
         self.learning_rate = learning_rate

@@ -21,16 +21,21 @@ from typing import Any, ClassVar
 import numpy as np
 import torch
 
-from qnlp.backends import ExactBackend, class_probabilities
+from qnlp.backends import class_probabilities
+from qnlp.backends.registry import make_backend
 from qnlp.errors import ConfigError, DataError, NotFittedError
 from qnlp.functor import ParamCircuit
 from qnlp.train import History, Objective, Trainer
+from qnlp.train.gradients import ParameterShift
 
 __all__ = ["Estimator", "CircuitClassifier"]
 
 logger = logging.getLogger(__name__)
 
 _FORMAT_VERSION = 1
+
+#: How a classifier may get its gradients.
+GRADIENTS = ("autograd", "parameter-shift", "spsa")
 
 class Estimator:
     """``get_params`` / ``set_params`` / ``repr`` from the constructor's
@@ -71,13 +76,13 @@ class CircuitClassifier(Estimator):
 
     Subclasses set :attr:`learned_state` (extra fitted attributes saved with
     the model), write :meth:`_circuits`, and may override :meth:`_start_fit`.
-    Their constructors take at least ``epochs, batch_size, learning_rate,
-    patience, seed, verbose``.
+    Their constructors take at least ``backend, shots, gradient, epochs,
+    batch_size, learning_rate, patience, seed, verbose``.
     """
 
     #: Fitted attributes, besides classes_, symbols_ and params_, that save() keeps.
     learned_state: ClassVar[tuple[str, ...]] = ()
-    #: Constructor arguments that hold objects and are not saved.
+    #: Constructor arguments that may hold objects and are not saved.
     unsaved_settings: ClassVar[tuple[str, ...]] = ()
     #: What the inputs are called in messages.
     input_name: ClassVar[str] = "input"
@@ -91,12 +96,33 @@ class CircuitClassifier(Estimator):
     def _start_fit(self, X: Sequence[Any], y: list[Any]) -> None:
         """Hook run once ``classes_`` is known, before any circuit is made."""
 
+    def _backend(self) -> Any:
+        """The evaluation backend, made once per fit (or load) from the
+        ``backend``, ``shots`` and ``seed`` settings and kept, so that its
+        caches of compiled shapes serve every step."""
+        if getattr(self, "_backend_cache", None) is None:
+            self._backend_cache = make_backend(self.backend, self.shots, self.seed)
+        return self._backend_cache
+
     def _objective(self, circuits: list[ParamCircuit], labels: Sequence[Any] | None) -> Objective:
-        batch = ExactBackend().prepare(circuits, self.symbols_)
+        backend = self._backend()
+        gradient = self.gradient
+        if gradient not in GRADIENTS:
+            raise ConfigError(f"unknown gradient {gradient!r}; use one of {', '.join(GRADIENTS)}")
+        if gradient == "autograd" and not backend.supports_autograd:
+            raise ConfigError(
+                f"gradient='autograd' needs the exact backend, not {self.backend!r}; "
+                "use gradient='parameter-shift' or 'spsa' with shots"
+            )
+        batch = backend.prepare(circuits, self.symbols_)
         n_classes = len(self.classes_)
 
         def predict(theta: torch.Tensor, rows: torch.Tensor) -> torch.Tensor:
-            return class_probabilities(batch.probabilities(theta, rows), n_classes)
+            if gradient == "parameter-shift" and torch.is_grad_enabled() and theta.requires_grad:
+                outcomes = ParameterShift.apply(theta, batch, rows)
+            else:
+                outcomes = batch.probabilities(theta, rows)
+            return class_probabilities(outcomes, n_classes)
 
         index = {c: i for i, c in enumerate(self.classes_)}
         if labels is None:
@@ -143,7 +169,7 @@ class CircuitClassifier(Estimator):
             raise DataError(f"{len(X)} {self.input_name}s but {len(y)} labels; give one label per {self.input_name}")
         if not X:
             raise DataError(f"no training data; give at least one {self.input_name} per class")
-        for attr in ("symbols_", "params_", "history_", *self.learned_state):
+        for attr in ("symbols_", "params_", "history_", "_backend_cache", *self.learned_state):
             self.__dict__.pop(attr, None)  # forget an earlier fit
         self.classes_ = sorted(set(y), key=lambda v: (type(v).__name__, v))
         if len(self.classes_) < 2:
@@ -161,7 +187,8 @@ class CircuitClassifier(Estimator):
             val = self._objective(self._circuits(X_val), y_val)
         rng = np.random.default_rng(seed)
         theta0 = torch.tensor(rng.uniform(0.0, 2.0, len(self.symbols_)), dtype=torch.float64)
-        trainer = Trainer(self.epochs, self.batch_size, self.learning_rate, self.patience, seed, self.verbose)
+        optimizer = "spsa" if self.gradient == "spsa" else "adam"
+        trainer = Trainer(self.epochs, self.batch_size, self.learning_rate, self.patience, seed, self.verbose, optimizer=optimizer)
         if resume is not None:
             resume = Path(resume)
             checkpoint = resume / "checkpoint.npz" if resume.is_dir() else resume
@@ -218,7 +245,14 @@ class CircuitClassifier(Estimator):
         path.mkdir(parents=True, exist_ok=True)
         params_file = path / "params.npz"
         np.savez(params_file, params=self.params_)
-        settings = {k: v for k, v in self.get_params().items() if k not in self.unsaved_settings}
+        settings = {}
+        for key, value in self.get_params().items():
+            if key in self.unsaved_settings:
+                continue
+            if value is not None and not isinstance(value, (str, int, float, bool)):
+                logger.warning("setting %s=%r is an object and is not saved; the loaded model uses the default", key, value)
+                continue
+            settings[key] = value
         config = {
             "format": f"qnlp.{type(self).__name__}",
             "version": _FORMAT_VERSION,

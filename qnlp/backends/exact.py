@@ -19,6 +19,7 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 import opt_einsum
 import torch
 
@@ -177,8 +178,11 @@ class _Group:
         idx, coeff, const = self.idx, self.coeff, self.const
         if select is not None:
             idx, coeff, const = idx[select], coeff[select], const[select]
-        angles = (theta[idx] * coeff).sum(-1) + const  # (B, G)
-        batch_size = idx.shape[0]
+        return self.at_angles((theta[idx] * coeff).sum(-1) + const)
+
+    def at_angles(self, angles: torch.Tensor) -> torch.Tensor:
+        """Outcome probabilities with the gate angles given directly, (B, G)."""
+        batch_size = angles.shape[0]
         built: list[torch.Tensor] = []
         for name, positions in self.kinds.items():
             matrices = gate_tensor(name, angles[:, positions].reshape(-1))
@@ -231,6 +235,7 @@ class CircuitBatch:
             group_circuits = [circuits[r] for r in rows]
             self.groups.append(_Group(programs[key, self.device], rows, group_circuits, index, self.device))
         self.size = len(circuits)
+        self._where = {int(r): (g, i) for g in self.groups for i, r in enumerate(g.rows.tolist())}
         logger.debug("%d circuits in %d shapes", self.size, len(self.groups))
 
     def __len__(self) -> int:
@@ -263,6 +268,35 @@ class CircuitBatch:
                 continue
             probs = group.probabilities(theta, None if bool(select.all()) else select.nonzero().squeeze(1))
             out = out.index_put((position[group.rows[select]],), probs)
+        return out
+
+    def angles(self, theta: np.ndarray, row: int) -> np.ndarray:
+        """The angle of each parametrised gate of circuit ``row``."""
+        group, i = self._where[row]
+        theta_t = torch.as_tensor(theta, dtype=torch.float64, device=self.device)
+        return ((theta_t[group.idx[i]] * group.coeff[i]).sum(-1) + group.const[i]).cpu().numpy()
+
+    def gate_names(self, row: int) -> list[str]:
+        """Names of the parametrised gates of circuit ``row``, in order."""
+        return self._where[row][0].program.param_gates
+
+    def terms(self, row: int, gate: int) -> list[tuple[int, float]]:
+        """(parameter index, coefficient) pairs of the angle of a gate."""
+        group, i = self._where[row]
+        return [(int(j), float(c)) for j, c in zip(group.idx[i, gate], group.coeff[i, gate]) if c != 0]
+
+    def run(self, requests: Sequence[tuple[int, np.ndarray]]) -> np.ndarray:
+        """Outcome probabilities for (row, gate angles) requests, as
+        :meth:`probabilities` gives them; used for parameter shifts."""
+        out = np.zeros((len(requests), 2**self.n_outputs))
+        by_group: dict[int, list[int]] = {}
+        for k, (row, _) in enumerate(requests):
+            by_group.setdefault(id(self._where[row][0]), []).append(k)
+        with torch.no_grad():
+            for ks in by_group.values():
+                group = self._where[requests[ks[0]][0]][0]
+                angles = torch.tensor(np.stack([requests[k][1] for k in ks]), dtype=torch.float64, device=self.device)
+                out[ks] = group.at_angles(angles.reshape(len(ks), -1)).cpu().numpy()
         return out
 
 

@@ -22,6 +22,7 @@ from tqdm.auto import tqdm
 
 from qnlp.errors import ConfigError, DataError
 from qnlp.train.checkpoint import load_checkpoint, save_checkpoint
+from qnlp.train.spsa import SPSA
 
 __all__ = ["Objective", "EpochRecord", "History", "Trainer", "cross_entropy"]
 
@@ -120,6 +121,10 @@ class Trainer:
         Show a progress bar on stderr.
     checkpoint_every : int
         With a checkpoint file, write it every this many epochs (and at the end).
+    optimizer : str
+        ``"adam"`` (gradients from the objective: autograd or parameter
+        shift) or ``"spsa"`` (two loss evaluations per step;
+        ``learning_rate`` is SPSA's ``a``).
     """
 
     def __init__(
@@ -131,6 +136,7 @@ class Trainer:
         seed: int = 0,
         verbose: bool = False,
         checkpoint_every: int = 1,
+        optimizer: str = "adam",
     ) -> None:
         self.epochs = epochs
         self.batch_size = batch_size
@@ -139,6 +145,7 @@ class Trainer:
         self.seed = seed
         self.verbose = verbose
         self.checkpoint_every = checkpoint_every
+        self.optimizer = optimizer
 
     def _check(self) -> None:
         for name in ("epochs", "batch_size", "checkpoint_every"):
@@ -147,6 +154,8 @@ class Trainer:
                 raise ConfigError(f"{name} must be a positive integer, got {value!r}")
         if not (isinstance(self.learning_rate, (int, float)) and self.learning_rate > 0):
             raise ConfigError(f"learning_rate must be a positive number, got {self.learning_rate!r}")
+        if self.optimizer not in ("adam", "spsa"):
+            raise ConfigError(f"unknown optimizer {self.optimizer!r}; use 'adam' or 'spsa'")
         if self.patience is not None and (not isinstance(self.patience, int) or self.patience < 1):
             raise ConfigError(f"patience must be a positive integer or None, got {self.patience!r}")
 
@@ -181,7 +190,7 @@ class Trainer:
             If resuming from a missing, damaged or foreign checkpoint.
         """
         self._check()
-        state = _State.start(theta, self.learning_rate, self.seed)
+        state = _State.start(theta, self.learning_rate, self.seed, self.optimizer)
         if resume:
             if checkpoint is None:
                 raise ConfigError("resume=True needs a checkpoint file to resume from")
@@ -191,6 +200,9 @@ class Trainer:
         while state.epoch < self.epochs and not state.history.stopped_early:
             start = time.perf_counter()
             for rows in torch.randperm(len(train), generator=state.generator).split(self.batch_size):
+                if isinstance(state.optimiser, SPSA):
+                    state.optimiser.step(lambda: cross_entropy(train.predict(state.theta, rows), train.targets[rows]))
+                    continue
                 state.optimiser.zero_grad()
                 loss = cross_entropy(train.predict(state.theta, rows), train.targets[rows])
                 loss.backward()
@@ -217,7 +229,7 @@ class _State:
     """Everything a run needs to go on exactly where it stopped."""
 
     theta: torch.Tensor
-    optimiser: torch.optim.Adam
+    optimiser: torch.optim.Optimizer
     generator: torch.Generator
     history: History
     best_theta: torch.Tensor
@@ -226,10 +238,13 @@ class _State:
     epoch: int = 0
 
     @classmethod
-    def start(cls, theta: torch.Tensor, learning_rate: float, seed: int) -> _State:
+    def start(cls, theta: torch.Tensor, learning_rate: float, seed: int, optimizer: str = "adam") -> _State:
         theta = theta.detach().clone().to(torch.float64).requires_grad_(True)
-        optimiser = torch.optim.Adam([theta], lr=learning_rate)
         generator = torch.Generator().manual_seed(seed)
+        if optimizer == "spsa":
+            optimiser: torch.optim.Optimizer = SPSA([theta], a=learning_rate, generator=generator)
+        else:
+            optimiser = torch.optim.Adam([theta], lr=learning_rate)
         return cls(theta, optimiser, generator, History(), theta.detach().clone())
 
     def track(self, monitored: float, patience: int | None) -> None:
@@ -242,15 +257,13 @@ class _State:
             self.history.stopped_early = patience is not None and self.stale >= patience
 
     def save(self, path: str | Path, fingerprint: str) -> None:
-        adam = self.optimiser.state.get(self.theta, {})
         arrays = {
             "theta": self.theta.detach().numpy(),
             "best_theta": self.best_theta.numpy(),
             "generator": self.generator.get_state().numpy(),
         }
-        for name in ("exp_avg", "exp_avg_sq", "step"):
-            if name in adam:
-                arrays[f"adam_{name}"] = adam[name].detach().numpy()
+        for name, value in self.optimiser.state.get(self.theta, {}).items():
+            arrays[f"optimiser_{name}"] = value.detach().numpy()
         header = {
             "fingerprint": fingerprint,
             "epoch": self.epoch,
@@ -273,9 +286,8 @@ class _State:
             self.theta.copy_(torch.from_numpy(arrays["theta"]))
         self.best_theta = torch.from_numpy(arrays["best_theta"]).clone()
         self.generator.set_state(torch.from_numpy(arrays["generator"]))
-        if "adam_step" in arrays:
-            self.optimiser.state[self.theta] = {
-                name: torch.from_numpy(arrays[f"adam_{name}"]).clone() for name in ("exp_avg", "exp_avg_sq", "step")
-            }
+        saved = {k.removeprefix("optimiser_"): torch.from_numpy(v).clone() for k, v in arrays.items() if k.startswith("optimiser_")}
+        if saved:
+            self.optimiser.state[self.theta] = saved
         self.epoch, self.best_loss, self.stale = header["epoch"], header["best_loss"], header["stale"]
         self.history = History.from_dict(header["history"])

@@ -46,22 +46,19 @@ def _label(gate: Gate) -> str:
     return f"{name}({word[:7]}{'.' + index if index.isdigit() else ''}{more})"
 
 
-def draw_circuit(circuit: ParamCircuit, path: str | Path, title: str = "") -> Path:
-    """Draw ``circuit`` to a PNG, SVG or PDF file.
+def draw_circuit(circuit: ParamCircuit, path: str | Path | None = None, title: str = "") -> Any:
+    """Draw ``circuit`` to a PNG, SVG or PDF file (returns the path), or, with
+    no path, return the matplotlib figure (shown inline in notebooks).
 
     Raises
     ------
     ConfigError
         If the file name has another extension.
     """
-    import matplotlib
-
-    matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    path = Path(path)
-    if path.suffix.lower() not in _FORMATS:
-        raise ConfigError(f"cannot draw to {path.name!r}; use a file name ending in {', '.join(sorted(_FORMATS))}")
+    if path is not None and Path(path).suffix.lower() not in _FORMATS:
+        raise ConfigError(f"cannot draw to {Path(path).name!r}; use a file name ending in {', '.join(sorted(_FORMATS))}")
     columns = _columns(circuit)
     width = 1.6
     fig, ax = plt.subplots(figsize=(max(4.0, 0.25 + width * 0.55 * (len(columns) + 2)), 0.5 + 0.55 * circuit.n_qubits))
@@ -83,9 +80,11 @@ def draw_circuit(circuit: ParamCircuit, path: str | Path, title: str = "") -> Pa
     metrics = circuit.metrics
     ax.set_title(title or f"{metrics['qubits']} qubits, {metrics['two_qubit_gates']} two-qubit gates, {metrics['post_selected']} post-selected", fontsize=10)
     fig.tight_layout()
+    if path is None:
+        return fig
     fig.savefig(path, dpi=120)
     plt.close(fig)
-    return path
+    return Path(path)
 
 
 def _draw_gate(ax: Any, gate: Gate, x: float) -> None:

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from typing import Any
 
 from qnlp.train.trainer import History
 
 __all__ = ["plot_history"]
 
 
-def plot_history(history: History, path: str | Path, title: str = "") -> Path:
+def plot_history(history: History, path: str | Path | None = None, title: str = "") -> Any:
     """Loss and accuracy per epoch (train, and validation when there was one)
-    side by side, with the kept epoch marked, saved as PNG/SVG/PDF."""
-    import matplotlib
+    side by side, with the kept epoch marked.
 
-    matplotlib.use("Agg")
+    Saved as PNG/SVG/PDF when ``path`` is given (returns the path); otherwise
+    returns the matplotlib figure (shown inline in notebooks)."""
     import matplotlib.pyplot as plt
 
     epochs = [r.epoch for r in history.records]
@@ -35,6 +36,8 @@ def plot_history(history: History, path: str | Path, title: str = "") -> Path:
     if title:
         fig.suptitle(title)
     fig.tight_layout()
+    if path is None:
+        return fig
     path = Path(path)
     fig.savefig(path, dpi=120)
     plt.close(fig)

@@ -178,6 +178,8 @@ class _Group:
         idx, coeff, const = self.idx, self.coeff, self.const
         if select is not None:
             idx, coeff, const = idx[select], coeff[select], const[select]
+        if theta.numel() == 0:  # no parameters: padded terms have coefficient 0
+            theta = theta.new_zeros(1)
         return self.at_angles((theta[idx] * coeff).sum(-1) + const)
 
     def at_angles(self, angles: torch.Tensor) -> torch.Tensor:

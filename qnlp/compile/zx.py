@@ -35,7 +35,7 @@ from pyzx.utils import EdgeType, VertexType
 from qnlp.errors import ConfigError
 from qnlp.functor.circuit import Gate, ParamCircuit, Phase
 
-__all__ = ["ZXCircuit", "to_zx", "to_sympy", "to_fraction"]
+__all__ = ["ZXCircuit", "to_zx", "to_sympy", "to_fraction", "strip_identities"]
 
 logger = logging.getLogger(__name__)
 
@@ -138,7 +138,7 @@ def _primitives(gate: Gate) -> list[tuple[Any, ...]]:
         # CRz(a) = Rz_t(a/2) * exp(i pi (-a/2) (x_c xor x_t))
         before = {"Rz": [], "Rx": [("H", 1)], "Ry": [("Z", 1, Fraction(-1, 2)), ("H", 1)]}[base]
         after = {"Rz": [], "Rx": [("H", 1)], "Ry": [("H", 1), ("Z", 1, Fraction(1, 2))]}[base]
-        core = [("Z", 1, ("phase", Fraction(1, 2))), ("GADGET", (0, 1), ("phase", Fraction(-1, 2))), ("POW2", -2)]
+        core = [("Z", 1, ("phase", Fraction(1, 2))), ("GADGET", (0, 1), ("phase", Fraction(-1, 2))), ("POW2", 1)]
         return before + core + after
     if name in _FIXED:
         matrix, prims = _FIXED[name]
@@ -147,11 +147,48 @@ def _primitives(gate: Gate) -> list[tuple[Any, ...]]:
     return _decompose(gate)
 
 
+def _narrow(gate: Gate) -> Gate:
+    """The gate on the qubits it acts on, if it is fixed and wider than needed."""
+    if gate.phase is None and gate.matrix is not None and len(gate.qubits) > 1:
+        matrix, qubits = strip_identities(gate.matrix, gate.qubits)
+        if qubits != gate.qubits:
+            return Gate(gate.name, qubits, None, matrix)
+    return gate
+
+
 def _same_up_to_phase(a: np.ndarray, b: np.ndarray) -> bool:
     if a.shape != b.shape:
         return False
     overlap = np.vdot(b, a)
     return bool(abs(abs(overlap) - np.vdot(b, b).real) < 1e-9 and np.allclose(a, b * overlap / abs(overlap), atol=1e-9))
+
+
+def strip_identities(matrix: np.ndarray, qubits: tuple[int, ...]) -> tuple[np.ndarray, tuple[int, ...]]:
+    """Drop the qubits a fixed gate leaves alone (lambeq's long-range
+    controlled gates span every wire in between).
+
+    >>> m, q = strip_identities(np.kron(np.eye(2), np.diag([1, -1])), (3, 5))
+    >>> q, m.tolist()
+    ((5,), [[1.0, 0.0], [0.0, -1.0]])
+    """
+    n = len(qubits)
+    tensor = np.asarray(matrix).reshape((2,) * (2 * n))
+    kept = list(range(n))
+    for k in range(n - 1, -1, -1):
+        if len(kept) == 1:
+            break
+        i = kept.index(k)
+        m = len(kept)
+        # axes: outputs 0..m-1, inputs m..2m-1
+        diag0 = np.take(np.take(tensor, 0, axis=i), 0, axis=m - 1 + i)
+        diag1 = np.take(np.take(tensor, 1, axis=i), 1, axis=m - 1 + i)
+        off01 = np.take(np.take(tensor, 0, axis=i), 1, axis=m - 1 + i)
+        off10 = np.take(np.take(tensor, 1, axis=i), 0, axis=m - 1 + i)
+        if np.allclose(diag0, diag1, atol=1e-12) and np.allclose(off01, 0, atol=1e-12) and np.allclose(off10, 0, atol=1e-12):
+            tensor = diag0
+            kept.remove(k)
+    size = 2 ** len(kept)
+    return tensor.reshape(size, size), tuple(qubits[k] for k in kept)
 
 
 def _decompose(gate: Gate) -> list[tuple[Any, ...]]:
@@ -278,6 +315,7 @@ def to_zx(circuit: ParamCircuit) -> ZXCircuit:
     for gate in circuit.gates:
         if any(not 0 <= q < circuit.n_qubits for q in gate.qubits):
             raise ConfigError(f"gate {gate.name} acts on qubits {gate.qubits} outside 0..{circuit.n_qubits - 1}")
+        gate = _narrow(gate)
         for prim in _primitives(gate):
             build.add(prim, gate.qubits, gate.phase)
     for q, bit in circuit.post_selection:  # <bit| is an X effect over sqrt(2)

@@ -12,6 +12,8 @@ trainer learns the circuits' parameters from labelled data.
 from __future__ import annotations
 
 from qnlp.api import SentenceClassifier
+from qnlp.backends.registry import make_backend
+from qnlp.compile import CompiledCircuit, CompileOptions, compile_many
 from qnlp.data import load_labelled, save_labelled
 from qnlp.errors import (
     BackendError,
@@ -27,6 +29,10 @@ __version__ = "0.1.0"
 
 __all__ = [
     "SentenceClassifier",
+    "make_backend",
+    "CompileOptions",
+    "CompiledCircuit",
+    "compile_many",
     "load_labelled",
     "save_labelled",
     "QnlpError",

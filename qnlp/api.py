@@ -54,6 +54,12 @@ class SentenceClassifier(CircuitClassifier):
         backend object (see :func:`qnlp.backends.make_backend`).
     shots : int
         Shots per circuit on shot backends.
+    compilation : str or None
+        Compile every circuit through ZX rewriting before evaluation, at this
+        pytket optimisation level (``"none"``, ``"light"`` (default),
+        ``"clifford"``, ``"full"``; see :mod:`qnlp.compile`): fewer qubits,
+        two-qubit gates and post-selections, the same predictions. ``None``
+        evaluates the ansatz's circuits as they are.
     gradient : str
         ``"autograd"`` (exact backend only), ``"parameter-shift"`` (the
         diagrammatic gradient, on any backend) or ``"spsa"`` (two evaluations
@@ -91,6 +97,7 @@ class SentenceClassifier(CircuitClassifier):
         sentence_qubits: int | None = None,
         backend: Any = "exact",
         shots: int = 1024,
+        compilation: str | None = "light",
         gradient: str = "autograd",
         epochs: int = 100,
         batch_size: int = 16,
@@ -107,6 +114,7 @@ class SentenceClassifier(CircuitClassifier):
         self.sentence_qubits = sentence_qubits
         self.backend = backend
         self.shots = shots
+        self.compilation = compilation
         self.gradient = gradient
         self.epochs = epochs
         self.batch_size = batch_size

@@ -193,6 +193,54 @@ def draw(sentence: str, out: Path, circuit: Path | None) -> None:
         click.echo(f"circuit drawn to {circuit}")
 
 
+@main.command("compile")
+@click.argument("sentence")
+@click.option("--ansatz", type=click.Choice(["iqp", "sim14", "sim15", "sim4"]), default="iqp", show_default=True, help="Word circuits.")
+@click.option("--layers", type=int, default=1, show_default=True, help="Layers of each word circuit.")
+@click.option("--qubits", "qubits", default="n=1,s=1", show_default=True, help="Qubits per atomic type.")
+@click.option("--level", type=click.Choice(["none", "light", "clifford", "full"]), default="light", show_default=True, help="pytket optimisation after ZX extraction.")
+@click.option("--draw", nargs=2, type=click.Path(dir_okay=False, path_type=Path), metavar="BEFORE AFTER", help="Draw the circuit before and after compilation to these image files.")
+@click.option("--json", "as_json", is_flag=True, help="Print the metrics as JSON.")
+@_friendly
+def compile_command(sentence: str, ansatz: str, layers: int, qubits: str, level: str, draw: tuple[Path, Path] | None, as_json: bool) -> None:
+    """Compile SENTENCE's circuit through ZX rewriting and print its cost
+    before and after: qubits, two-qubit gates, depth, post-selected qubits,
+    and the exact post-selection survival probability at random parameters."""
+    import numpy as np
+
+    from qnlp.compile import CompileOptions, translate
+    from qnlp.compile import compile as compile_circuit
+    from qnlp.errors import ConfigError
+    from qnlp.functor import Ansatz, draw_circuit
+    from qnlp.parse import EnglishParser
+
+    try:
+        counts = {k.strip(): int(v) for k, v in (item.split("=") for item in qubits.split(","))}
+    except ValueError as err:
+        raise ConfigError(f"--qubits {qubits!r} is not TYPE=N,TYPE=N (e.g. n=1,s=1)") from err
+    circuit = Ansatz(counts, layers, ansatz)(EnglishParser().parse(sentence))
+    before = translate(circuit, CompileOptions(optimisation=level))
+    after = compile_circuit(circuit, CompileOptions(optimisation=level))
+    values = dict(zip(circuit.symbols, np.random.default_rng(0).uniform(0, 2, len(circuit.symbols))))
+    rows = {}
+    for name, compiled in (("before", before), ("after", after)):
+        rows[name] = {**compiled.metrics.to_dict(), "survival": compiled.survival_probability(values)}
+        rows[name].pop("rewrites")
+    if as_json:
+        click.echo(json.dumps({**rows, "rewrites": after.metrics.to_dict()["rewrites"]}, indent=2))
+    else:
+        click.echo(f"{'':16}{'before':>10}{'after':>10}")
+        for key in ("qubits", "two_qubit_gates", "depth", "post_selected", "survival"):
+            a, b = rows["before"][key], rows["after"][key]
+            fmt = "{:>10.4f}" if key == "survival" else "{:>10}"
+            click.echo(f"{key:16}" + fmt.format(a) + fmt.format(b))
+        click.echo(f"route: {after.metrics.route}; rewrites: {after.metrics.to_dict()['rewrites']}")
+    if draw:
+        draw_circuit(before.to_param_circuit(), draw[0], title="before ZX compilation")
+        draw_circuit(after.to_param_circuit(), draw[1], title="after ZX compilation")
+        click.echo(f"drawn to {draw[0]} and {draw[1]}")
+
+
 @main.command()
 @click.argument("run_dir", type=click.Path(path_type=Path))
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Image file (default: RUN_DIR/training.png).")

@@ -104,6 +104,18 @@ class CircuitClassifier(Estimator):
             self._backend_cache = make_backend(self.backend, self.shots, self.seed)
         return self._backend_cache
 
+    def _compiled(self, circuits: list[ParamCircuit]) -> list[ParamCircuit]:
+        """The circuits compiled through ZX rewriting (each shape once) when
+        the ``compilation`` setting names an optimisation level; unchanged
+        when it is None."""
+        level = getattr(self, "compilation", None)
+        if level is None:
+            return circuits
+        from qnlp.compile import CompileOptions, compile_many
+
+        compiled = compile_many(circuits, CompileOptions(optimisation=level), verbose=self.verbose)
+        return [c.to_param_circuit() for c in compiled]
+
     def _objective(self, circuits: list[ParamCircuit], labels: Sequence[Any] | None) -> Objective:
         backend = self._backend()
         gradient = self.gradient
@@ -114,7 +126,7 @@ class CircuitClassifier(Estimator):
                 f"gradient='autograd' needs the exact backend, not {self.backend!r}; "
                 "use gradient='parameter-shift' or 'spsa' with shots"
             )
-        batch = backend.prepare(circuits, self.symbols_)
+        batch = backend.prepare(self._compiled(circuits), self.symbols_)
         n_classes = len(self.classes_)
 
         def predict(theta: torch.Tensor, rows: torch.Tensor) -> torch.Tensor:

@@ -113,7 +113,7 @@ def test_parse_bad_input(runner, text):
 
 
 def test_help_explains_every_command(runner):
-    for command in ([], ["train"], ["evaluate"], ["predict"], ["parse"], ["draw"], ["report"]):
+    for command in ([], ["train"], ["evaluate"], ["predict"], ["parse"], ["draw"], ["compile"], ["report"]):
         result = runner.invoke(main, command + ["--help"])
         assert result.exit_code == 0
         assert "Usage:" in result.output
@@ -178,3 +178,15 @@ def test_draw_diagram_and_circuit(runner, tmp_path):
     assert (tmp_path / "c.png").read_bytes()[:4] == b"\x89PNG"
     bad = runner.invoke(main, ["draw", "woman observes bright moon .", "--out", str(tmp_path / "d.txt")])
     assert bad.exit_code == 1 and ".png" in bad.output
+
+
+def test_compile_prints_metrics_before_and_after(runner, tmp_path):
+    result = runner.invoke(main, ["compile", "skillful man prepares tasty sauce .", "--json", "--draw", str(tmp_path / "b.png"), str(tmp_path / "a.png")])
+    assert result.exit_code == 0, result.output
+    metrics = json.loads(result.output[: result.output.rindex("}") + 1])
+    assert metrics["after"]["post_selected"] < metrics["before"]["post_selected"]
+    assert metrics["after"]["qubits"] < metrics["before"]["qubits"]
+    assert metrics["after"]["survival"] > metrics["before"]["survival"]
+    assert (tmp_path / "a.png").read_bytes()[:4] == b"\x89PNG"
+    bad = runner.invoke(main, ["compile", "man sees ship .", "--qubits", "n:1"])
+    assert bad.exit_code == 1 and "TYPE=N" in bad.output

@@ -13,6 +13,6 @@ returns a :class:`~qnlp.compile.compiled.CompiledCircuit` with its metrics.
 from __future__ import annotations
 
 from qnlp.compile.compiled import CompiledCircuit, Metrics
-from qnlp.compile.compiler import CompileOptions, compile, compile_many
+from qnlp.compile.compiler import CompileOptions, compile, compile_many, translate
 
-__all__ = ["CompileOptions", "CompiledCircuit", "Metrics", "compile", "compile_many"]
+__all__ = ["CompileOptions", "CompiledCircuit", "Metrics", "compile", "compile_many", "translate"]

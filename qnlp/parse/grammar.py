@@ -12,7 +12,6 @@ in as plain :class:`TokenFeatures`.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,12 +21,14 @@ import yaml
 from lambeq.backend.grammar import Ty
 
 from qnlp.errors import ConfigError
+from qnlp.parse.roles import Candidate, Offer, Role, Rule, TokenFeatures, parse_type
 
 __all__ = [
     "DEFAULT_GRAMMAR",
     "TokenFeatures",
     "Role",
     "Rule",
+    "Offer",
     "Candidate",
     "Grammar",
     "parse_type",
@@ -40,79 +41,9 @@ logger = logging.getLogger(__name__)
 DEFAULT_GRAMMAR = Path(__file__).resolve().parents[2] / "grammars" / "english.yaml"
 """The English grammar shipped with qnlp (``grammars/english.yaml``)."""
 
-_STRING_KEYS = ("pos", "tag", "dep", "lower", "lemma", "head_pos", "head_dep", "head_lemma", "side")
-_RULE_KEYS = {"role", "children", "objects", "min_objects", *_STRING_KEYS}
-_SIMPLE = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)((?:\.[lr])*)$")
-
-
-@dataclass(frozen=True)
-class TokenFeatures:
-    """What the rules may look at for one token (spaCy-independent).
-
-    ``side`` is ``"left"``/``"right"`` when the token stands before/after its
-    head, ``"root"`` for the root; ``objects`` counts dependents whose label
-    is one of the grammar's ``object_deps``; ``attested`` holds the parts of
-    speech (``noun``, ``verb``, ``adj``, ``adv``) a lexicon knows the word
-    form in (empty: unknown word, no evidence); ``class_gaps`` pairs a family
-    with the tagger's log-odds gap between its best tag overall and its best
-    tag of that family (empty: no tagger scores).
-    """
-
-    text: str
-    lower: str
-    lemma: str
-    pos: str
-    tag: str
-    dep: str
-    head_pos: str = ""
-    head_dep: str = ""
-    head_lemma: str = ""
-    side: str = "root"
-    child_deps: tuple[str, ...] = ()
-    objects: int = 0
-    attested: frozenset[str] = frozenset()
-    class_gaps: tuple[tuple[str, float], ...] = ()
-
-
-@dataclass(frozen=True)
-class Role:
-    """A named role with its pregroup type and family."""
-
-    name: str
-    type: Ty
-    family: str
-
-
-@dataclass(frozen=True)
-class Rule:
-    """Conditions on a token's features that give it ``role``."""
-
-    role: str
-    conditions: tuple[tuple[str, frozenset[str]], ...] = ()
-    children: frozenset[str] = frozenset()
-    objects: frozenset[int] | None = None
-    min_objects: int | None = None
-
-    def matches(self, token: TokenFeatures) -> bool:
-        """Whether every condition of the rule holds for ``token``."""
-        for key, allowed in self.conditions:
-            if getattr(token, key) not in allowed:
-                return False
-        if self.children and not self.children.intersection(token.child_deps):
-            return False
-        if self.objects is not None and token.objects not in self.objects:
-            return False
-        return self.min_objects is None or token.objects >= self.min_objects
-
-
-@dataclass(frozen=True, order=True)
-class Candidate:
-    """A role a word may take, with the cost of taking it."""
-
-    cost: float
-    rank: int
-    role: str = field(compare=False)
-    type: Ty = field(compare=False)
+_STRING_KEYS = ("pos", "tag", "dep", "lower", "lemma", "head_pos", "head_dep", "head_lemma", "side",
+                "position", "final_punct", "leading", "next_lower")
+_RULE_KEYS = {"role", "children", "without", "attested", "objects", "min_objects", *_STRING_KEYS}
 
 
 @dataclass(frozen=True)
@@ -136,6 +67,10 @@ class Grammar:
     tagger_floor: float = 0.25
     target_cost: float = 0.4
     unlinked_cost: float = 0.05
+    cue_cost: float = 1.0
+    switchable_families: frozenset[str] = frozenset()
+    sentence_punct: frozenset[str] = frozenset()
+    offers: tuple[Offer, ...] = ()
     source: str = "<memory>"
 
     def forbids(self, left: str, right: str) -> bool:
@@ -168,9 +103,12 @@ class Grammar:
         Returns
         -------
         list of Candidate
-            The spaCy role at cost 0, then same-family roles, lexicon entries
-            and (for content words) other content classes at ``class_cost``,
-            softened when the tagger nearly chose that class.
+            The spaCy role at cost 0, then same-family roles, lexicon entries,
+            matching ``offers`` and (for content words) other content classes at ``class_cost``,
+            softened when the tagger nearly chose that class. A word of a
+            ``switchable_families`` role (a preposition such as "like") may
+            also take the roles of the classes it is attested in (as may a
+            content word: "hard" attested as an adverb).
             A content role whose class the word is not attested in (while it
             is attested in some other class) costs ``unattested_cost`` more.
             When two roles share a type only the cheaper is kept.
@@ -186,17 +124,26 @@ class Grammar:
         if role is not None:
             offer(role, 0.0)
             family = self.roles[role].family
+            content = family in self.content_families
+            switchable = content or family in self.switchable_families
             for other in self.roles.values():
                 if other.family == family:
                     offer(other.name, self.family_cost)
-                elif family in self.content_families and other.family in self.content_families:
+                elif content and other.family in self.content_families:
+                    offer(other.name, self.class_cost * self._softening(gaps.get(other.family)))
+                elif switchable and self.lexical_classes.get(other.family) in token.attested:
                     offer(other.name, self.class_cost * self._softening(gaps.get(other.family)))
         for name in self.lexicon.get(token.lower, ()):
             offer(name, self.lexicon_cost)
+        for extra in self.offers:
+            if extra.when.matches(token):
+                for name in extra.roles:
+                    offer(name, extra.cost)
         if token.attested:
             for name in costs:
-                pos = self.lexical_classes.get(self.roles[name].family)
-                if pos is not None and pos not in token.attested:
+                family = self.roles[name].family
+                pos = self.lexical_classes.get(family)
+                if pos is not None and family in self.content_families and pos not in token.attested:
                     costs[name] += self.unattested_cost
         order = {name: rank for rank, name in enumerate(self.roles)}
         found: dict[Ty, Candidate] = {}
@@ -205,35 +152,6 @@ class Grammar:
             if ty not in found:
                 found[ty] = Candidate(cost, len(found), name, ty)
         return list(found.values())
-
-
-def parse_type(text: str, atoms: frozenset[str] | None = None) -> Ty:
-    """Read a pregroup type written like ``"n.r s n.l.l"``.
-
-    Raises
-    ------
-    ConfigError
-        If a simple type is malformed or its atom is not in ``atoms``.
-
-    >>> parse_type("n.r s n.l")
-    Ty(n).r @ Ty(s) @ Ty(n).l
-    """
-    result = Ty()
-    parts = str(text).split()
-    if not parts:
-        raise ConfigError(f"empty pregroup type {text!r}; write e.g. 'n.r s n.l'")
-    for part in parts:
-        match = _SIMPLE.match(part)
-        if match is None:
-            raise ConfigError(f"malformed simple type {part!r} in {text!r}; write an atom then .l/.r marks, e.g. 'n.l'")
-        name, marks = match.groups()
-        if atoms is not None and name not in atoms:
-            raise ConfigError(f"unknown atom {name!r} in type {text!r}; declare it under 'atoms' (known: {sorted(atoms)})")
-        simple = Ty(name)
-        for mark in marks.split(".")[1:]:
-            simple = simple.l if mark == "l" else simple.r
-        result = result @ simple
-    return result
 
 
 def _strings(value: Any, where: str) -> frozenset[str]:
@@ -250,8 +168,39 @@ def _ints(value: Any, where: str) -> frozenset[int]:
     return frozenset(values)
 
 
-def _rule(entry: Any, number: int, roles: Mapping[str, Role]) -> Rule:
-    where = f"rule {number}"
+def _passes(value: Any, size: int, name: Any) -> tuple[tuple[int, tuple[int, ...]], ...]:
+    """Validate a role's ``passes: {offset: [offsets]}``."""
+    if value is None:
+        return ()
+    if not isinstance(value, Mapping):
+        raise ConfigError(f"role {name!r}: passes must map a wire offset to a list of offsets, got {value!r}")
+    out = []
+    for key, targets in value.items():
+        offsets = (key, *(targets if isinstance(targets, list) else [targets]))
+        if not all(isinstance(o, int) and not isinstance(o, bool) and 0 <= o < size for o in offsets):
+            raise ConfigError(f"role {name!r}: passes {key!r}: {targets!r} names a wire outside its type (0..{size - 1})")
+        out.append((key, tuple(offsets[1:])))
+    return tuple(sorted(out))
+
+
+def _offer(entry: Any, number: int, roles: Mapping[str, Role]) -> Offer:
+    where = f"offer {number}"
+    if not isinstance(entry, Mapping) or "roles" not in entry or "cost" not in entry:
+        raise ConfigError(f"{where}: expected a mapping with 'roles', 'cost' and conditions, got {entry!r}")
+    names = sorted(_strings(entry["roles"], f"{where}, roles"))
+    cost = entry["cost"]
+    if not isinstance(cost, (int, float)) or isinstance(cost, bool) or cost < 0:
+        raise ConfigError(f"{where}: cost must be a non-negative number, got {cost!r}")
+    conditions = {key: value for key, value in entry.items() if key not in ("roles", "cost")}
+    when = _rule({"role": names[0], **conditions}, number, roles, where)
+    unknown = set(names) - set(roles)
+    if unknown:
+        raise ConfigError(f"{where}: unknown role(s) {sorted(unknown)}; declare them under 'roles'")
+    return Offer(tuple(name for name in roles if name in names), float(cost), when)
+
+
+def _rule(entry: Any, number: int, roles: Mapping[str, Role], where: str | None = None) -> Rule:
+    where = where or f"rule {number}"
     if not isinstance(entry, dict) or "role" not in entry:
         raise ConfigError(f"{where}: expected a mapping with a 'role' key, got {entry!r}")
     unknown = set(entry) - _RULE_KEYS
@@ -267,6 +216,8 @@ def _rule(entry: Any, number: int, roles: Mapping[str, Role]) -> Rule:
         role=entry["role"],
         conditions=conditions,
         children=_strings(entry["children"], f"{where}, children") if "children" in entry else frozenset(),
+        without=_strings(entry["without"], f"{where}, without") if "without" in entry else frozenset(),
+        attested=_strings(entry["attested"], f"{where}, attested") if "attested" in entry else frozenset(),
         objects=_ints(entry["objects"], f"{where}, objects") if "objects" in entry else None,
         min_objects=minimum,
     )
@@ -292,11 +243,13 @@ def grammar_from_dict(data: Mapping[str, Any], source: str = "<memory>") -> Gram
         for name, spec in raw_roles.items():
             if not isinstance(spec, Mapping) or "type" not in spec:
                 raise ConfigError(f"role {name!r}: expected {{type: ..., family: ...}}, got {spec!r}")
-            roles[str(name)] = Role(str(name), parse_type(spec["type"], atoms), str(spec.get("family", name)))
+            ty = parse_type(spec["type"], atoms)
+            roles[str(name)] = Role(str(name), ty, str(spec.get("family", name)), _passes(spec.get("passes"), len(ty), name))
         raw_rules = data.get("rules")
         if not isinstance(raw_rules, list) or not raw_rules:
             raise ConfigError("'rules' must be a non-empty list")
         rules = tuple(_rule(entry, number, roles) for number, entry in enumerate(raw_rules, start=1))
+        offers = tuple(_offer(entry, number, roles) for number, entry in enumerate(data.get("offers") or [], start=1))
         lexicon: dict[str, tuple[str, ...]] = {}
         for word, names in (data.get("lexicon") or {}).items():
             listed = _strings(names, f"lexicon entry {word!r}")
@@ -317,7 +270,8 @@ def grammar_from_dict(data: Mapping[str, Any], source: str = "<memory>") -> Gram
             forbidden.append(pair)
         costs = data.get("costs") or {}
         defaults = {"family": 0.25, "lexicon": 0.5, "class_switch": 1.0, "unattested": 1.0,
-                    "tagger_scale": 4.0, "tagger_floor": 0.25, "target_switch": 0.4, "unlinked_cup": 0.05}
+                    "tagger_scale": 4.0, "tagger_floor": 0.25, "target_switch": 0.4, "unlinked_cup": 0.05,
+                    "sentence_cue": 1.0}
         unknown = set(costs) - set(defaults)
         if unknown:
             raise ConfigError(f"unknown cost(s) {sorted(unknown)}; known: {', '.join(defaults)}")
@@ -330,6 +284,9 @@ def grammar_from_dict(data: Mapping[str, Any], source: str = "<memory>") -> Gram
             raise ConfigError(f"tag_classes must map role families to lists of tags, got {tags!r}")
         if any(value <= 0 for value in values.values()):
             raise ConfigError(f"costs must be positive, got {values}")
+        switchable = _strings(data.get("switchable_families", []) or [""], "switchable_families") - {""}
+        if not switchable <= families:
+            raise ConfigError(f"switchable_families {sorted(switchable - families)} are not families of any role")
         return Grammar(
             roles=roles,
             rules=rules,
@@ -348,6 +305,10 @@ def grammar_from_dict(data: Mapping[str, Any], source: str = "<memory>") -> Gram
             tagger_floor=values["tagger_floor"],
             target_cost=values["target_switch"],
             unlinked_cost=values["unlinked_cup"],
+            cue_cost=values["sentence_cue"],
+            switchable_families=switchable,
+            offers=offers,
+            sentence_punct=_strings(data.get("sentence_punct", ["?", "!"]), "sentence_punct"),
             source=source,
         )
     except ConfigError as err:

@@ -23,7 +23,7 @@ import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from lambeq.backend.grammar import Cup, Diagram, Ty, Word
+from lambeq.backend.grammar import Cup, Diagram, Layer, Ty, Word
 
 __all__ = [
     "SimpleType",
@@ -286,4 +286,23 @@ def build_diagram(words: Sequence[Word], cups: Iterable[tuple[int, int]]) -> Dia
         If a cup joins types that are not adjoint (lambeq's check).
     """
     ordered = sorted(cups, key=lambda cup: (cup[1], -cup[0]))
-    return Diagram.create_pregroup_diagram(list(words), [(Cup, i, k) for i, k in ordered])
+    atoms = [atom for word in words for atom in word.cod]
+    for i, k in ordered:
+        if not (0 <= i < k < len(atoms)) or atoms[i].name != atoms[k].name or atoms[k].z != atoms[i].z + 1:
+            raise ValueError(f"cannot cup {atoms[i] if i < len(atoms) else i} with {atoms[k] if k < len(atoms) else k}: not adjoint")
+    # Built layer by layer (as Diagram.create_pregroup_diagram does, without
+    # composing one diagram per box): the same diagram, several times faster.
+    make = Ty._fromiter
+    layers = []
+    for index, word in enumerate(words):
+        layers.append(Layer(make(atoms[:sum(len(w.cod) for w in words[:index])]), word, Ty()))
+    open_wires = list(range(len(atoms)))
+    for i, k in ordered:
+        at = open_wires.index(i)
+        if open_wires[at + 1] != k:
+            raise ValueError(f"cups {list(ordered)} are not planar: wire {i} cannot reach wire {k}")
+        left = make([atoms[w] for w in open_wires[:at]])
+        right = make([atoms[w] for w in open_wires[at + 2:]])
+        layers.append(Layer(left, Cup(atoms[i], atoms[k]), right))
+        del open_wires[at:at + 2]
+    return Diagram(Ty(), make([atoms[w] for w in open_wires]), layers)

@@ -1,10 +1,12 @@
 """Best-first enumeration of type assignments by total cost.
 
 Why: each word has a few candidate roles, each with a cost (0 for the role
-spaCy's analysis suggests). The parser wants the cheapest assignment whose
-types reduce, so it walks the product of the candidate lists in order of
-increasing total cost, without building the (exponential) product. Plain
-data in, plain data out, so a lexicon-driven parser can reuse it.
+spaCy's analysis suggests). To try whole assignments in order of cost (for
+instance to check them with :func:`qnlp.parse.reduce.reduce`), walk the
+product of the candidate lists in order of increasing total cost, without
+building the (exponential) product. :class:`qnlp.parse.EnglishParser` now
+searches roles and cups together with :mod:`qnlp.parse.chart`, which is
+exact without such an enumeration; this helper stays for other uses.
 """
 
 from __future__ import annotations

@@ -171,11 +171,14 @@ def tag_gaps(nlp: Any, docs: Sequence[Any], tag_classes: Mapping[str, Collection
 
 
 def token_features(token: Any, object_deps: Collection[str], lemmas: LemmaIndex | None = None,
-                   gaps: tuple[tuple[str, float], ...] = ()) -> TokenFeatures:
+                   gaps: tuple[tuple[str, float], ...] = (), position: str = "middle",
+                   final_punct: str = "", leading: str = "no", next_lower: str = "") -> TokenFeatures:
     """Read the features the grammar rules use from a spaCy token.
 
     ``lemmas`` adds the word classes the word form is attested in, ``gaps``
-    the tagger's log-odds gaps per family (see :func:`tag_gaps`).
+    the tagger's log-odds gaps per family (see :func:`tag_gaps`);
+    ``position``, ``final_punct``, ``leading`` and ``next_lower`` describe the token's sentence (see
+    :class:`~qnlp.parse.grammar.TokenFeatures`).
     """
     head = token.head
     if head.i == token.i:
@@ -198,4 +201,8 @@ def token_features(token: Any, object_deps: Collection[str], lemmas: LemmaIndex 
         objects=sum(1 for dep in children if dep in object_deps),
         attested=lemmas.classes(token.text) if lemmas is not None else frozenset(),
         class_gaps=gaps,
+        position=position,
+        final_punct=final_punct,
+        leading=leading,
+        next_lower=next_lower,
     )

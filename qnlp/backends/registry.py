@@ -27,7 +27,7 @@ def _aer(noise: str | None) -> Any:
     except ImportError as err:
         raise ConfigError("the 'aer' backend needs qiskit-aer and pytket-qiskit: pip install qiskit-aer pytket-qiskit") from err
     if noise is None:
-        return AerBackend()
+        return _single_threaded(AerBackend())
     from qiskit_aer.noise import NoiseModel
     from qiskit_ibm_runtime import fake_provider
 
@@ -35,7 +35,17 @@ def _aer(noise: str | None) -> Any:
     if device is None or not noise.startswith("Fake"):
         known = sorted(n for n in dir(fake_provider) if n.startswith("Fake") and n.endswith("V2") and "Provider" not in n)
         raise ConfigError(f"unknown fake device {noise!r}; choose one of {', '.join(known)}")
-    return AerBackend(noise_model=NoiseModel.from_backend(device()))
+    return _single_threaded(AerBackend(noise_model=NoiseModel.from_backend(device())))
+
+
+def _single_threaded(backend: Any) -> Any:
+    """QNLP circuits are small and many: Aer's default threading per circuit
+    costs far more than it gains (measured 24 ms against 1.3 ms per circuit on
+    2 busy cores), so one thread per simulation."""
+    simulator = getattr(backend, "_qiskit_backend", None)
+    if simulator is not None and hasattr(simulator, "set_options"):
+        simulator.set_options(max_parallel_threads=1)
+    return backend
 
 
 def _ibm(device: str) -> Any:

@@ -115,6 +115,7 @@ def main() -> int:
         mean = statistics.mean(r["test_accuracy_shots"] for r in runs)
         results["runs"][key] = {"runs": runs, "mean_test_accuracy": mean, "epochs": epochs}
         print(f"{key}: mean test accuracy {mean:.3f}", flush=True)
+        _write(args.out, results)  # partial results survive an interruption
     if not args.skip_lambeq:
         ours = SentenceClassifier(backend="aer", gradient="spsa", shots=args.shots, epochs=args.compare_epochs, seed=0, parser=english)
         start = time.perf_counter()
@@ -128,10 +129,14 @@ def main() -> int:
             "speedup": lambeq_epoch / qnlp_epoch,
         }
         print(f"SPSA epoch on aer: qnlp {qnlp_epoch:.2f} s, lambeq {lambeq_epoch:.2f} s ({lambeq_epoch / qnlp_epoch:.1f}x)")
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(results, indent=2))
+    _write(args.out, results)
     print(f"written to {args.out}")
     return 0
+
+
+def _write(path: Path, results: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(results, indent=2))
 
 
 if __name__ == "__main__":

@@ -92,6 +92,28 @@ def _to_tket(circuit: ParamCircuit) -> Any:
     return tk
 
 
+def _map_symbolic(tk: Any, backend: Any, first_error: Exception) -> Any:
+    """Compile a symbolic circuit for a backend whose default pass refuses
+    symbols (routers such as qiskit's lightsabre): pytket's own placement and
+    routing, which keep symbols, then the backend's rebase."""
+    from pytket.passes import DecomposeBoxes, DefaultMappingPass, SequencePass
+
+    architecture = getattr(getattr(backend, "backend_info", None), "architecture", None)
+    if architecture is None:
+        raise BackendError(f"{type(backend).__name__} cannot compile a {tk.n_qubits}-qubit circuit: {first_error}") from first_error
+    circuit = tk.copy()
+    try:
+        SequencePass([DecomposeBoxes(), DefaultMappingPass(architecture), backend.rebase_pass()]).apply(circuit)
+    except Exception as err:
+        raise BackendError(f"{type(backend).__name__} cannot compile a {tk.n_qubits}-qubit circuit: {first_error}; {err}") from err
+    # symbols are substituted before submission, so only the other predicates matter here
+    failed = [type(p).__name__ for p in backend.required_predicates if type(p).__name__ != "NoSymbolsPredicate" and not p.verify(circuit)]
+    if failed:
+        raise BackendError(f"{type(backend).__name__} cannot run a {tk.n_qubits}-qubit circuit ({', '.join(failed)} fail): {first_error}")
+    logger.info("%s's default pass refused symbols; mapped with pytket's router", type(backend).__name__)
+    return circuit
+
+
 class _Shape:
     """One canonical circuit compiled for the backend, and its bit layout."""
 
@@ -100,7 +122,7 @@ class _Shape:
         try:
             self.compiled = backend.get_compiled_circuit(tk, optimisation_level=optimisation_level)
         except Exception as err:  # pytket raises many kinds; name the backend
-            raise BackendError(f"{type(backend).__name__} cannot compile a {canonical.n_qubits}-qubit circuit: {err}") from err
+            self.compiled = _map_symbolic(tk, backend, err)
         self.symbols = [sympy.Symbol(f"g{g}") for g in range(sum(g.phase is not None for g in canonical.gates))]
         out = list(tk.get_c_register("out")) if canonical.outputs else []
         post = list(tk.get_c_register("post")) if canonical.post_selection else []

@@ -15,6 +15,8 @@ from qnlp.api import SentenceClassifier
 from qnlp.backends.registry import make_backend
 from qnlp.compile import CompiledCircuit, CompileOptions, compile_many
 from qnlp.data import load_labelled, save_labelled
+from qnlp.parse import BobcatParser, EnglishParser, LexiconParser, to_discopy, to_lambeq
+from qnlp.rewrite import Rewriter
 from qnlp.errors import (
     BackendError,
     ConfigError,
@@ -29,6 +31,12 @@ __version__ = "0.1.0"
 
 __all__ = [
     "SentenceClassifier",
+    "EnglishParser",
+    "LexiconParser",
+    "BobcatParser",
+    "to_lambeq",
+    "to_discopy",
+    "Rewriter",
     "make_backend",
     "CompileOptions",
     "CompiledCircuit",

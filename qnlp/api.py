@@ -17,6 +17,7 @@ from qnlp.backends import qubits_for_classes
 from qnlp.errors import DataError, ParseError
 from qnlp.estimator import CircuitClassifier
 from qnlp.functor import Ansatz, ParamCircuit
+from qnlp.parse.interop import to_lambeq
 from qnlp.rewrite import replace_unknown, vocabulary
 
 __all__ = ["SentenceClassifier"]
@@ -75,10 +76,14 @@ class SentenceClassifier(CircuitClassifier):
         Words seen fewer times than this in training, and words never seen,
         become one shared ``<UNK>`` word per type, so that sentences with new
         words can be classified. The default 1 keeps every training word and
-        refuses unseen ones.
+        refuses unseen ones. When every word of a type is frequent, its
+        rarest training word is read as ``<UNK>`` too, so that ``<UNK>`` of
+        every type is trained (see :func:`qnlp.rewrite.vocabulary`).
     parser : object or None
         Anything with ``parse_many(texts) -> diagrams``; default
-        :class:`qnlp.parse.EnglishParser`.
+        :class:`qnlp.parse.EnglishParser`. ``qnlp.parse.LexiconParser("mc")``
+        or ``BobcatParser(model_dir)`` also work. Inputs may also be lambeq or
+        DisCoPy pregroup diagrams instead of text.
 
     >>> clf = SentenceClassifier(epochs=5, seed=0)
     >>> clf.n_layers, clf.epochs
@@ -134,7 +139,7 @@ class SentenceClassifier(CircuitClassifier):
         """Sentences to diagrams; diagrams pass through."""
         texts = list(texts)
         strings = [i for i, t in enumerate(texts) if isinstance(t, str)]
-        diagrams = list(texts)
+        diagrams = [t if isinstance(t, str) else to_lambeq(t) for t in texts]
         if strings:
             parsed = self._parser().parse_many([texts[i] for i in strings])
             for i, d in zip(strings, parsed):

@@ -268,18 +268,18 @@ class EnglishParser:
                 return None
             return 0.0 if (lw, rw) in edges else grammar.unlinked_cost
 
-        found = None
         ahead = sentence.last_linked(edges, len(tokens))
 
         def floor(i: int, j: int) -> float:  # no word from j on is linked to word i: its cups there are unlinked
             return 0.0 if ahead[i] >= j else grammar.unlinked_cost
 
+        found = None
         for bound in _bounds(self.max_cost):  # branch and bound, cheapest readings first
             found = best_parse(options, [[(t, 0)] for t in targets], target_costs, link, self.max_states, bound, floor)
             if found is not None:
                 break
         if found is None:
-            raise self._failure(text, names, candidates, options, targets, link)
+            raise self._failure(text, names, candidates, options, targets)
         chosen = [candidates[w][c] for w, c in enumerate(found.choices)]
         repairs = []
         for index, (name, candidate, spacy_role) in enumerate(zip(names, chosen, spacy_roles)):
@@ -301,7 +301,7 @@ class EnglishParser:
         )
 
     def _failure(self, text: str, names: Sequence[str], candidates: Sequence[Sequence[Candidate]],
-                 options: Sequence[Sequence[Option]], targets: Sequence[str], link: Any) -> ParseError:
+                 options: Sequence[Sequence[Option]], targets: Sequence[str]) -> ParseError:
         """Explain why nothing reduced: a word of spaCy's own reading, and the longest part that reduces."""
         chosen = [choices[0] for choices in candidates]
         simple, owner = _lay_out(chosen)
@@ -332,9 +332,7 @@ class EnglishParser:
         )
 
 
-_BOUNDS = (0.0, 0.2, 0.45, 0.9, 1.8, 3.6)
-
-
+#: Cost bounds of the chart's passes (see ``EnglishParser(max_cost=...)``).
 _BOUNDS = (0.0, 0.2, 0.45, 0.9, 1.8, 3.6)
 
 

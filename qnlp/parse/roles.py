@@ -80,6 +80,8 @@ class Rule:
 
     Each condition lists the values a feature may take; a value written
     ``"!x"`` excludes ``x`` instead (a list of exclusions allows the rest).
+    ``attested`` lists word classes the word form must be known in;
+    ``"unknown"`` in that list also admits words the lemma lists lack.
     """
 
     role: str
@@ -100,7 +102,7 @@ class Rule:
             return False
         if self.without and self.without.intersection(token.child_deps):
             return False
-        if self.attested and token.attested and not self.attested.intersection(token.attested):
+        if self.attested and not self.attested.intersection(token.attested or {"unknown"}):
             return False
         if self.objects is not None and token.objects not in self.objects:
             return False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -99,6 +100,12 @@ def test_parse_type() -> None:
     ({"roles": {"noun": {"type": "n.q"}}, "rules": [{"role": "noun"}]}, "malformed"),
     ({"roles": {"noun": {"type": "n"}}, "rules": [{"role": "noun"}], "costs": {"cheap": 1}}, "unknown cost"),
     ({"roles": {"noun": {"type": "n"}}, "rules": [{"role": "noun"}], "lexicon": {"a": ["x"]}}, "unknown role"),
+    ({"roles": {"det": {"type": "n n.l", "passes": {0: [2]}}}, "rules": [{"role": "det"}]}, "outside its type"),
+    ({"roles": {"det": {"type": "n n.l", "passes": [0, 1]}}, "rules": [{"role": "det"}]}, "passes must map"),
+    ({"roles": {"noun": {"type": "n"}}, "rules": [{"role": "noun"}], "offers": [{"roles": ["x"], "cost": 1}]}, "unknown role"),
+    ({"roles": {"noun": {"type": "n"}}, "rules": [{"role": "noun"}], "offers": [{"roles": ["noun"]}]}, "'roles', 'cost'"),
+    ({"roles": {"noun": {"type": "n"}}, "rules": [{"role": "noun"}], "offers": [{"roles": ["noun"], "cost": -1}]}, "non-negative"),
+    ({"roles": {"noun": {"type": "n"}}, "rules": [{"role": "noun"}], "switchable_families": ["verb"]}, "not families"),
 ])
 def test_bad_grammar_is_config_error(data: dict, message: str) -> None:
     with pytest.raises(ConfigError, match=message):
@@ -112,3 +119,31 @@ def test_missing_or_broken_file(tmp_path: Path) -> None:
     broken.write_text("roles: [unclosed\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="cannot read"):
         load_grammar(broken)
+
+
+def test_context_conditions_and_offers(grammar) -> None:
+    # an imperative: a base-form verb opening the sentence, without a subject
+    close = features("close", "VERB", "ROOT", "VB", objects=1, leading="yes", child_deps=("dobj",),
+                     attested=frozenset({"verb", "adj"}))
+    assert grammar.role_of(close) == "imperative_transitive"
+    with_subject = features("close", "VERB", "ROOT", "VB", objects=1, leading="yes", child_deps=("nsubj", "dobj"))
+    assert grammar.role_of(with_subject) == "transitive_verb"
+    scientist = features("scientist", "VERB", "ROOT", "VB", leading="yes", attested=frozenset({"noun"}))
+    assert not grammar.role_of(scientist).startswith("imperative")       # never attested as a verb
+    # an inverted auxiliary in a question; offered to a sentence-initial auxiliary
+    does = dataclasses.replace(features("does", "AUX", "aux", "VBZ", position="first", final_punct="?"), lemma="do")
+    assert grammar.role_of(does) == "question_auxiliary"
+    run = features("run", "NOUN", "ROOT", "NN", leading="yes", attested=frozenset({"noun", "verb"}))
+    offered = {c.role: c.cost for c in grammar.candidates(run)}
+    assert offered["imperative_intransitive"] == 0.75
+    # a preposition attested as a verb may become one ("Does Alice like Bob?")
+    like = features("like", "ADP", "prep", "IN", head_pos="NOUN", attested=frozenset({"verb", "adj"}))
+    assert N.r @ S @ N.l in {c.type for c in grammar.candidates(like)}     # a transitive verb's type
+    assert "predicative_adjective" in {c.role for c in grammar.candidates(like)}
+
+
+def test_roles_say_which_wires_they_pass_on(grammar) -> None:
+    assert grammar.roles["determiner"].passes == ((0, (1,)),)
+    assert grammar.roles["auxiliary"].passes == ((3, (0,)),)
+    assert grammar.roles["noun_coordination"].passes == ((1, (0, 2)),)
+    assert grammar.roles["transitive_verb"].passes == ()

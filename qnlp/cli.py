@@ -158,13 +158,15 @@ def predict(run_dir: Path, sentences: tuple[str, ...], file_: Path | None) -> No
 @click.option("--target", type=click.Choice(["s", "n"]), help="Force the codomain: s (sentence) or n (noun phrase).")
 @click.option("--draw", type=click.Path(dir_okay=False, path_type=Path), help="Also draw the diagram to this PNG/SVG/PDF file.")
 @click.option("--json", "as_json", is_flag=True, help="Print the analysis as JSON.")
+@click.option("--lexicon", help="Parse exactly with a lexicon of grammars/ (e.g. mc, rp) or a lexicon file, instead of the English parser.")
 @_friendly
-def parse(sentence: str, target: str | None, draw: Path | None, as_json: bool) -> None:
+def parse(sentence: str, target: str | None, draw: Path | None, as_json: bool, lexicon: str | None) -> None:
     """Parse SENTENCE into a pregroup diagram and print it: each word with its
     type, the cups that join them, and the codomain."""
-    from qnlp.parse import EnglishParser, describe
+    from qnlp.parse import EnglishParser, LexiconParser, describe
 
-    diagram = EnglishParser().parse(sentence, target=target)
+    parser = LexiconParser(lexicon) if lexicon else EnglishParser()
+    diagram = parser.parse(sentence, target=target) if target else parser.parse(sentence)
     description = describe(diagram)
     click.echo(json.dumps(description, indent=2) if as_json else _format(description))
     if draw is not None:

@@ -190,3 +190,11 @@ def test_compile_prints_metrics_before_and_after(runner, tmp_path):
     assert (tmp_path / "a.png").read_bytes()[:4] == b"\x89PNG"
     bad = runner.invoke(main, ["compile", "man sees ship .", "--qubits", "n:1"])
     assert bad.exit_code == 1 and "TYPE=N" in bad.output
+
+
+def test_parse_with_a_lexicon(runner):
+    result = runner.invoke(main, ["parse", "skillful woman prepares tasty meal .", "--lexicon", "mc"])
+    assert result.exit_code == 0, result.output
+    assert "prepares  n.r s n.l" in result.output
+    unknown = runner.invoke(main, ["parse", "zebra eats", "--lexicon", "mc"])
+    assert unknown.exit_code == 1 and "not in the lexicon" in unknown.output

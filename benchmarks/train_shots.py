@@ -88,6 +88,7 @@ def main() -> int:
     parser.add_argument("--noisy", default="aer:FakeManilaV2")
     parser.add_argument("--compare-epochs", type=int, default=3)
     parser.add_argument("--skip-lambeq", action="store_true")
+    parser.add_argument("--only", choices=["noiseless", "noisy", "compare"], help="Run one part only.")
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results" / "train_shots.json")
     args = parser.parse_args()
     if not DATA.is_dir():
@@ -105,6 +106,10 @@ def main() -> int:
     }
     plans = [("aer", "spsa", args.spsa_epochs, 0.05), ("aer", "parameter-shift", args.shift_epochs, 0.1),
              (args.noisy, "spsa", args.spsa_epochs, 0.05), (args.noisy, "parameter-shift", args.shift_epochs, 0.1)]
+    if args.only == "compare":
+        plans = []
+    elif args.only:
+        plans = [p for p in plans if (p[0] == "aer") == (args.only == "noiseless")]
     for backend, gradient, epochs, lr in plans:
         key = f"{backend} / {gradient}"
         runs = []
@@ -116,7 +121,7 @@ def main() -> int:
         results["runs"][key] = {"runs": runs, "mean_test_accuracy": mean, "epochs": epochs}
         print(f"{key}: mean test accuracy {mean:.3f}", flush=True)
         _write(args.out, results)  # partial results survive an interruption
-    if not args.skip_lambeq:
+    if not args.skip_lambeq and args.only in (None, "compare"):
         ours = SentenceClassifier(backend="aer", gradient="spsa", shots=args.shots, epochs=args.compare_epochs, seed=0, parser=english)
         start = time.perf_counter()
         ours.fit(*data["train"], validation=data["dev"])

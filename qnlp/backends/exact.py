@@ -24,6 +24,7 @@ import opt_einsum
 import torch
 
 from qnlp.errors import ConfigError
+from qnlp.backends.readout import check_circuits
 from qnlp.functor.circuit import PARAMETRISED_GATES, ParamCircuit
 
 __all__ = ["ExactBackend", "CircuitBatch", "gate_tensor"]
@@ -215,17 +216,8 @@ class CircuitBatch:
         device: str | torch.device = "cpu",
         programs: dict[Any, _Program] | None = None,
     ) -> None:
-        if not circuits:
-            raise ConfigError("no circuits to evaluate; give at least one")
-        n_outputs = {len(c.outputs) for c in circuits}
-        if len(n_outputs) > 1:
-            raise ConfigError(f"circuits have different numbers of output qubits {sorted(n_outputs)}; give circuits of one codomain")
-        self.n_outputs = n_outputs.pop()
+        self.n_outputs, index = check_circuits(circuits, symbols)
         self.device = torch.device(device)
-        index = {name: i for i, name in enumerate(symbols)}
-        unknown = sorted({s for c in circuits for s in c.symbols} - set(index))
-        if unknown:
-            raise ConfigError(f"symbols {unknown[:5]} have no parameter; train on data that contains them")
         programs = {} if programs is None else programs
         by_shape: dict[Any, list[int]] = {}
         for row, circuit in enumerate(circuits):

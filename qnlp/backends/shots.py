@@ -29,6 +29,7 @@ import sympy
 import torch
 
 from qnlp.errors import BackendError, ConfigError
+from qnlp.backends.readout import check_circuits
 from qnlp.functor.circuit import PARAMETRISED_GATES, Gate, ParamCircuit, Phase
 
 __all__ = ["ShotBackend", "ShotBatch", "SurvivalWarning", "canonical_form"]
@@ -136,17 +137,8 @@ class ShotBatch:
     :class:`~qnlp.backends.exact.CircuitBatch`."""
 
     def __init__(self, owner: ShotBackend, circuits: Sequence[ParamCircuit], symbols: Sequence[str]) -> None:
-        if not circuits:
-            raise ConfigError("no circuits to evaluate; give at least one")
-        n_outputs = {len(c.outputs) for c in circuits}
-        if len(n_outputs) > 1:
-            raise ConfigError(f"circuits have different numbers of output qubits {sorted(n_outputs)}; give circuits of one codomain")
-        self.n_outputs = n_outputs.pop()
+        self.n_outputs, index = check_circuits(circuits, symbols)
         self.owner = owner
-        index = {name: i for i, name in enumerate(symbols)}
-        unknown = sorted({s for c in circuits for s in c.symbols} - set(index))
-        if unknown:
-            raise ConfigError(f"symbols {unknown[:5]} have no parameter; train on data that contains them")
         self.items: list[tuple[_Shape, list[Phase]]] = []
         self.scalars = np.array([c.scalar**2 for c in circuits])
         self.names = [[g.name for g in c.gates if g.phase is not None] for c in circuits]

@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from qnlp import SentenceClassifier, load_labelled
+from qnlp import load_labelled
 from qnlp.backends import ExactBackend, class_probabilities
 from qnlp.functor import Ansatz
 from qnlp.parse import EnglishParser

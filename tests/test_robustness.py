@@ -86,3 +86,25 @@ def test_checkpoint_loader_raises_only_data_errors(tmp_path, header, content):
         load_checkpoint(path)
     except QnlpError:
         pass
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(max_size=300) | st.from_regex(r"([a-z]{1,8} ){0,12}[a-z]{1,8} ?\.?", fullmatch=True))
+def test_english_parser_raises_only_parse_errors(parser, text):
+    try:
+        diagram = parser.parse(text)
+    except QnlpError:
+        return
+    assert str(diagram.cod) in {"s", "n"}
+
+
+def test_resource_limits_are_enforced(parser):
+    import pytest
+
+    from qnlp.errors import ParseError
+    from qnlp.parse.english import MAX_CHARACTERS, MAX_WORDS
+
+    with pytest.raises(ParseError, match="more than the limit of"):
+        parser.parse("man " * (MAX_WORDS + 1) + "runs")
+    with pytest.raises(ParseError, match="characters"):
+        parser.parse("a" * (MAX_CHARACTERS + 1))

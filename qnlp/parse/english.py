@@ -247,6 +247,11 @@ class EnglishParser:
         tokens = [token for token in doc if is_word(token)]
         if not tokens:
             raise ParseError(f"cannot parse {text!r}: it holds no word, only punctuation or symbols; give a sentence or a noun phrase")
+        if len(tokens) > MAX_WORDS:
+            raise ParseError(
+                f"cannot parse {text[:40]!r}...: {len(tokens)} words, more than the limit of {MAX_WORDS} per sentence; "
+                "split it into shorter sentences"
+            )
         final = sentence.final_punct(doc)
         leading = sentence.leading(tokens)
         features = [token_features(token, grammar.object_deps, self._lemmas, gaps.get(token.i, ()),
@@ -367,8 +372,19 @@ def _check_target(target: object) -> str | None:
     return str(target)
 
 
+#: Resource limits: longer inputs are refused with a ParseError rather than
+#: left to exhaust time or memory (the chart grows with the cube of length).
+MAX_CHARACTERS = 2_000
+MAX_WORDS = 60
+
+
 def _check_text(text: object) -> None:
     if not isinstance(text, str):
         raise ParseError(f"cannot parse {text!r}: expected a str, got {type(text).__name__}")
     if not text.strip():
         raise ParseError(f"cannot parse {text!r}: the text is empty; give a sentence or a noun phrase")
+    if len(text) > MAX_CHARACTERS:
+        raise ParseError(
+            f"cannot parse {text[:40]!r}...: {len(text)} characters, more than the limit of {MAX_CHARACTERS}; "
+            "split the text into sentences (EnglishParser.sentences) and parse each"
+        )

@@ -12,6 +12,7 @@ trainer learns the circuits' parameters from labelled data.
 from __future__ import annotations
 
 from qnlp.api import SentenceClassifier
+from qnlp.protein_api import ProteinClassifier
 from qnlp.backends.registry import make_backend
 from qnlp.compile import CompiledCircuit, CompileOptions, compile_many
 from qnlp.data import load_labelled, save_labelled
@@ -31,6 +32,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "SentenceClassifier",
+    "ProteinClassifier",
     "EnglishParser",
     "LexiconParser",
     "BobcatParser",

@@ -37,7 +37,7 @@ from qnlp.parse.proteins import ProteinGrammar, ProteinReader, load_protein_gram
 from qnlp.train import Objective
 from qnlp.train.gradients import ParameterShift
 
-__all__ = ["ProteinClassifier", "TransferNetwork", "SequenceWindows"]
+__all__ = ["ProteinClassifier", "TransferNetwork", "SequenceWindows", "pool_symbols"]
 
 logger = logging.getLogger(__name__)
 
@@ -241,14 +241,38 @@ def _grammar_from_dict(data: dict[str, Any]) -> ProteinGrammar:
     return ProteinGrammar(**data)
 
 
-def _pool(probs: torch.Tensor, owner: torch.Tensor, n_rows: int, how: str) -> torch.Tensor:
-    """Window class probabilities (W, C) -> one row per sequence (n_rows, C):
-    their mean, or their renormalised geometric mean (a product of experts)."""
-    counts = torch.zeros(n_rows, dtype=probs.dtype).index_add(0, owner, torch.ones_like(owner, dtype=probs.dtype))[:, None]
+def _pool(probs: torch.Tensor, owner: torch.Tensor, n_rows: int, how: str, extra: torch.Tensor | None = None) -> torch.Tensor:
+    """Window class probabilities (W, C) -> one row per sequence (n_rows, C).
+
+    ``mean``: their mean (a random window, measured). ``geometric``: their
+    renormalised geometric mean (a product of experts). ``power``: for each
+    class the power mean of its window probabilities with a learned exponent
+    ``exp(pool__exponent)`` (1: mean, large: max, so that one confident window
+    can decide), then class log-biases ``pool__bias_k`` (k >= 1), renormalised.
+    ``extra`` holds the learned values, in the order of :func:`pool_symbols`.
+    """
+    dtype = probs.dtype
+    counts = torch.zeros(n_rows, dtype=dtype).index_add(0, owner, torch.ones_like(owner, dtype=dtype))[:, None]
     if how == "mean":
-        return torch.zeros(n_rows, probs.shape[1], dtype=probs.dtype).index_add(0, owner, probs) / counts
-    logs = torch.zeros(n_rows, probs.shape[1], dtype=probs.dtype).index_add(0, owner, torch.log(probs.clamp_min(1e-12))) / counts
-    return torch.softmax(logs, dim=1)
+        return torch.zeros(n_rows, probs.shape[1], dtype=dtype).index_add(0, owner, probs) / counts
+    logs = torch.log(probs.clamp_min(1e-12))
+    if how == "geometric":
+        return torch.softmax(torch.zeros(n_rows, probs.shape[1], dtype=dtype).index_add(0, owner, logs) / counts, dim=1)
+    assert extra is not None
+    exponent = torch.exp(extra[0])
+    scaled = exponent * logs
+    top = torch.full((n_rows, probs.shape[1]), -math.inf, dtype=dtype).scatter_reduce(0, owner[:, None].expand_as(scaled), scaled, "amax")
+    sums = torch.zeros(n_rows, probs.shape[1], dtype=dtype).index_add(0, owner, torch.exp(scaled - top[owner]))
+    log_mean = (top + torch.log(sums) - torch.log(counts)) / exponent
+    bias = torch.cat([torch.zeros(1, dtype=dtype), extra[1:]])
+    return torch.softmax(log_mean + bias, dim=1)
+
+
+def pool_symbols(pool: str, n_classes: int) -> tuple[str, ...]:
+    """The learned parameters of a pooling rule (none for mean and geometric)."""
+    if pool != "power":
+        return ()
+    return ("pool__exponent",) + tuple(f"pool__bias_{k}" for k in range(1, n_classes))
 
 
 class ProteinClassifier(CircuitClassifier):
@@ -271,8 +295,10 @@ class ProteinClassifier(CircuitClassifier):
     word_qubits, state_qubits, word_layers, box_layers, box, combine :
         The functor (see :class:`ProteinAnsatz`).
     pool : str
-        ``"mean"`` (mean of the windows' class probabilities) or
-        ``"geometric"`` (their normalised geometric mean).
+        How window class probabilities make a sequence's: ``"mean"``,
+        ``"geometric"``, or ``"power"`` (a power mean with a learned exponent,
+        between mean and max, and learned class biases: 1 + (classes - 1)
+        classical parameters). See :func:`_pool`.
     simulator : str
         ``"transfer"`` (:class:`TransferNetwork`: exact, linear in length,
         autograd or SPSA) or ``"circuits"`` (every window laid out as a flat
@@ -374,8 +400,8 @@ class ProteinClassifier(CircuitClassifier):
         return ProteinAnsatz(self.word_qubits, self.state_qubits, out, self.word_layers, self.box_layers, self.box, self.combine)
 
     def _start_fit(self, X: Sequence[Any], y: list[Any]) -> None:
-        if self.pool not in ("mean", "geometric"):
-            raise ConfigError(f"pool {self.pool!r} must be 'mean' or 'geometric'")
+        if self.pool not in ("mean", "geometric", "power"):
+            raise ConfigError(f"pool {self.pool!r} must be 'mean', 'geometric' or 'power'")
         if self.simulator not in ("transfer", "circuits"):
             raise ConfigError(f"simulator {self.simulator!r} must be 'transfer' or 'circuits'")
         if self.simulator == "transfer" and (self.backend != "exact" or self.gradient == "parameter-shift"):
@@ -419,6 +445,7 @@ class ProteinClassifier(CircuitClassifier):
             boxes = tuple(reader.structure(len(w)) for w in windows)
             names = {b for bs in boxes for b in bs}
             used = {s for t in words for s in symbols(t, True)} | {s for b in names for s in symbols(b, False)}
+            used |= set(pool_symbols(self.pool, len(self.classes_)))
             out.append(SequenceWindows(seq_id, windows, boxes, tuple(sorted(used))))
         if not fitted:
             self.vocabulary_ = sorted({t for c in out for w in c.windows for t in w} - {PAD})
@@ -465,13 +492,14 @@ class ProteinClassifier(CircuitClassifier):
         starts = torch.cumsum(counts, 0) - counts
         n_classes = len(self.classes_)
         evaluate = self._window_evaluator([w for c in circuits for w in c.windows], [b for c in circuits for b in c.boxes])
+        extra = torch.tensor([self.symbols_.index(s) for s in pool_symbols(self.pool, n_classes)], dtype=torch.long)
 
         def predict(theta: torch.Tensor, rows: torch.Tensor) -> torch.Tensor:
             ranges = [torch.arange(int(starts[r]), int(starts[r] + counts[r])) for r in rows.tolist()]
             picked = torch.cat(ranges) if ranges else torch.zeros(0, dtype=torch.long)
             local = torch.repeat_interleave(torch.arange(len(rows)), counts[rows])
             probs = class_probabilities(evaluate(theta, picked), n_classes)
-            return _pool(probs, local, len(rows), self.pool)
+            return _pool(probs, local, len(rows), self.pool, theta[extra])
 
         index = {c: i for i, c in enumerate(self.classes_)}
         if labels is None:

@@ -53,7 +53,7 @@ UNKNOWN = "X"
 #: Types: a residue word, the recurrent state, the sequence (output).
 RESIDUE, STATE, OUTPUT = Ty("r"), Ty("h"), Ty("s")
 
-_TOKENS = ("residue", "reduced", "kmer")
+_TOKENS = ("residue", "reduced", "kmer", "reduced_kmer")
 _LENGTHS = ("full", "truncate", "windows")
 _ARCHITECTURES = ("rnn", "cnn")
 _SHARINGS = ("uniform", "hierarchical")
@@ -112,7 +112,7 @@ class ProteinGrammar:
             value = getattr(self, name)
             if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 1):
                 raise ConfigError(f"{source}: {name} must be a positive integer, got {value!r}")
-        if self.tokens == "reduced" or (self.tokens == "kmer" and self.reduced_alphabet):
+        if self.tokens in ("reduced", "reduced_kmer"):
             self.classes()
 
     def classes(self) -> dict[str, str]:
@@ -223,8 +223,7 @@ class ProteinReader:
         if not isinstance(segments, int) or segments < 1:
             raise ConfigError(f"segments must be a positive integer, got {segments!r}")
         self._nonstandard = dict(self.grammar.nonstandard)
-        classes = self.grammar.tokens == "reduced" or (self.grammar.tokens == "kmer" and self.grammar.reduced_alphabet)
-        self._classes = self.grammar.classes() if classes else None
+        self._classes = self.grammar.classes() if self.grammar.tokens in ("reduced", "reduced_kmer") else None
 
     # -- tokens -------------------------------------------------------------
 
@@ -268,7 +267,7 @@ class ProteinReader:
         residues = self.residues(sequence, seq_id)
         if self._classes is not None:
             residues = [self._classes[r] for r in residues]
-        if self.grammar.tokens != "kmer":
+        if self.grammar.tokens not in ("kmer", "reduced_kmer"):
             return tuple(residues)
         k = self.grammar.k
         step = self.grammar.kmer_stride or k

@@ -108,3 +108,28 @@ def test_resource_limits_are_enforced(parser):
         parser.parse("man " * (MAX_WORDS + 1) + "runs")
     with pytest.raises(ParseError, match="characters"):
         parser.parse("a" * (MAX_CHARACTERS + 1))
+
+
+@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(sequence=st.text(max_size=3000) | st.text(alphabet="ACDEFGHIKLMNPQRSTVWYXBZUO", max_size=6000))
+def test_protein_reader_raises_only_sequence_errors(sequence):
+    from qnlp.parse.proteins import ProteinReader
+
+    try:
+        residues = ProteinReader().residues(sequence, "fuzz")
+    except QnlpError:
+        return
+    assert residues
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(content=st.binary(max_size=2000) | st.text(max_size=2000).map(lambda t: (">P1 Cytoplasm-S\n" + t).encode("utf-8", "replace")))
+def test_fasta_reader_raises_only_data_errors(tmp_path, content):
+    from qnlp.sequences import read_fasta
+
+    path = tmp_path / "p.fasta"
+    path.write_bytes(content)
+    try:
+        read_fasta(path)
+    except QnlpError:
+        pass

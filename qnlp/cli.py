@@ -90,6 +90,8 @@ def train(config: Path | None, run_dir: Path | None, overrides: tuple[str, ...],
         report = resume_run(resume_dir, verbose=not quiet)
         run_dir = resume_dir
     else:
+        if config is None:  # the demo run is reproducible unless a seed is set
+            overrides = ("model.seed=0", *overrides)
         run_config = load_config(config, overrides)
         if run_dir is None:
             name = config.stem if config else "demo"

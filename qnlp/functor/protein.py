@@ -30,13 +30,12 @@ import numpy as np
 
 from qnlp.errors import ConfigError
 from qnlp.functor.circuit import Gate, ParamCircuit, Phase
+from qnlp.parse.proteins import PAD
 
 __all__ = ["ProteinAnsatz", "BOX_ANSATZE", "PAD"]
 
 logger = logging.getLogger(__name__)
 
-#: The padding word, a fixed ``|0>`` with no parameters.
-PAD = "-"
 #: Circuits a combining box may use.
 BOX_ANSATZE = ("swap", "layered", "controlled")
 _CX = np.array([[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 0, 1], [0, 0, 1, 0]], dtype=complex)

@@ -32,6 +32,7 @@ from qnlp.errors import ConfigError, SequenceError
 __all__ = [
     "DEFAULT_PROTEIN_GRAMMAR",
     "PAD",
+    "UNKNOWN",
     "RESIDUE",
     "STATE",
     "OUTPUT",

@@ -1,0 +1,221 @@
+"""Protein classification on scldata: Cytoplasm (0) versus Membrane (4).
+
+Trains the four architecture variants of :class:`qnlp.ProteinClassifier`
+(RNN/CNN x uniform/hierarchical sharing) on the ``trn`` split, selects the
+epoch on ``evl`` and reports accuracy on ``tst`` (981 proteins) with the
+number of trainable parameters, next to the majority class and a classical
+baseline computed here: logistic regression (torch, L-BFGS) on amino-acid
+composition plus hydrophobic-window features (the largest mean Kyte-Doolittle
+hydropathy over 19 residues, the number of such windows above 1.6, and the
+log length). Then it times one training epoch of the best model on the whole
+train split (with peak memory), and trains a hardware-feasible configuration
+(windows whose circuits fit in <= 20 qubits) whose mean post-selection
+survival it evaluates exactly. Needs ``pip install 'qnlp[proteins]'``.
+
+    python benchmarks/proteins.py [--epochs 30] [--threads 2] [--out benchmarks/results/proteins.json]
+    python benchmarks/proteins.py --quick      # 600 training proteins, 2 epochs: a smoke test
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import resource
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from qnlp.protein_api import ProteinClassifier
+from qnlp.sequences import load_scldata
+
+AMINO = "ACDEFGHIKLMNPQRSTVWY"
+KYTE_DOOLITTLE = dict(zip(AMINO, [1.8, 2.5, -3.5, -3.5, 2.8, -0.4, -3.2, 4.5, -3.9, 3.8, 1.9, -3.5, -1.6, -3.5, -4.5, -0.8, -0.7, 4.2, -0.9, -1.3]))
+
+#: The shared settings of the four variants, then each variant's own.
+COMMON = dict(window=20, stride=10, pool="power", learning_rate=0.02, batch_size=32)
+VARIANTS = {
+    "rnn-uniform": dict(architecture="rnn", sharing="uniform", state_qubits=2, word_qubits=1, box="swap"),
+    "rnn-hierarchical": dict(architecture="rnn", sharing="hierarchical", segments=4, state_qubits=2, word_qubits=1, box="swap"),
+    "cnn-uniform": dict(architecture="cnn", sharing="uniform", word_qubits=1, box="swap"),
+    "cnn-hierarchical": dict(architecture="cnn", sharing="hierarchical", word_qubits=1, box="swap"),
+}
+#: Hardware-feasible: 16-residue windows, 1 + 2 qubits per step; flat circuits of 18 qubits.
+HARDWARE = dict(architecture="rnn", sharing="uniform", window=16, stride=8, state_qubits=2, word_qubits=1, box="swap", pool="power", learning_rate=0.02)
+
+
+def peak_memory_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def features(sequences: list[str], width: int = 19) -> np.ndarray:
+    """Composition (20) + hydrophobic-window features (3) per sequence."""
+    rows = []
+    for seq in sequences:
+        index = np.array([AMINO.find(c) for c in seq])
+        known = index >= 0
+        composition = np.bincount(index[known], minlength=20) / max(int(known.sum()), 1)
+        hydropathy = np.array([KYTE_DOOLITTLE.get(c, 0.0) for c in seq])
+        windows = np.convolve(hydropathy, np.ones(width) / width, "valid") if len(seq) >= width else hydropathy.mean(keepdims=True)
+        rows.append(np.concatenate([composition, [windows.max(), (windows > 1.6).sum() / 10, np.log(len(seq))]]))
+    return np.array(rows)
+
+
+def logistic_regression(train: np.ndarray, y: np.ndarray, tests: list[np.ndarray], l2: float = 1e-4) -> tuple[list[np.ndarray], int]:
+    """Standardised features, L-BFGS on cross-entropy + L2; predictions (0/1) and parameter count."""
+    mu, sd = train.mean(0), train.std(0) + 1e-9
+    X = torch.tensor((train - mu) / sd)
+    target = torch.tensor(y, dtype=torch.float64)
+    w = torch.zeros(X.shape[1], dtype=torch.float64, requires_grad=True)
+    b = torch.zeros(1, dtype=torch.float64, requires_grad=True)
+    optimiser = torch.optim.LBFGS([w, b], max_iter=500)
+
+    def closure() -> torch.Tensor:
+        optimiser.zero_grad()
+        loss = torch.nn.functional.binary_cross_entropy_with_logits(X @ w + b, target) + l2 * (w**2).sum()
+        loss.backward()
+        return loss
+
+    optimiser.step(closure)
+    with torch.no_grad():
+        return [((torch.tensor((t - mu) / sd) @ w + b) > 0).numpy().astype(int) for t in tests], X.shape[1] + 1
+
+
+def baselines(data: dict) -> dict:
+    train, test = data["trn"], data["tst"]
+    majority = max(set(train.y), key=train.y.count)
+    y_train = np.array([v == "Membrane" for v in train.y], dtype=int)
+    y_test = np.array([v == "Membrane" for v in test.y], dtype=int)
+    (pred,), n_params = logistic_regression(features(list(train.sequences)), y_train, [features(list(test.sequences))])
+    return {
+        "majority_class": majority,
+        "majority_accuracy": float(np.mean([v == majority for v in test.y])),
+        "logistic_regression_accuracy": float(np.mean(pred == y_test)),
+        "logistic_regression_parameters": n_params,
+    }
+
+
+def train_variant(name: str, settings: dict, data: dict, epochs: int, seed: int) -> tuple[ProteinClassifier, dict]:
+    train, val, test = data["trn"], data["evl"], data["tst"]
+    model = ProteinClassifier(**settings, epochs=epochs, seed=seed)
+    start, cpu = time.perf_counter(), time.process_time()
+    model.fit(train.X, train.y, validation=(val.X, val.y))
+    seconds, cpu_seconds = time.perf_counter() - start, time.process_time() - cpu
+    history = model.history_
+    best = history.records[history.best_epoch - 1]
+    result = {
+        "settings": settings,
+        "n_parameters": len(model.params_),
+        "epochs_run": len(history.records),
+        "best_epoch": history.best_epoch,
+        "val_accuracy": best.val_accuracy,
+        "test_accuracy": model.score(test.X, test.y),
+        "train_seconds": round(seconds, 1),
+        "train_cpu_seconds": round(cpu_seconds, 1),
+        "epoch_seconds_median": round(float(np.median([r.seconds for r in history.records])), 2),
+        "val_accuracy_by_epoch": [round(r.val_accuracy, 4) for r in history.records],
+    }
+    print(f"{name}: test {result['test_accuracy']:.4f} (val {best.val_accuracy:.4f}, epoch {history.best_epoch}), "
+          f"{result['n_parameters']} parameters, {result['epoch_seconds_median']} s/epoch", file=sys.stderr, flush=True)
+    return model, result
+
+
+def time_one_epoch(settings: dict, data: dict, seed: int) -> dict:
+    """One epoch (training pass plus the trainer's scoring of train and evl) on the whole train split."""
+    train, val = data["trn"], data["evl"]
+    model = ProteinClassifier(**settings, epochs=1, seed=seed)
+    before = peak_memory_mb()
+    start, cpu = time.perf_counter(), time.process_time()
+    model.fit(train.X, train.y, validation=(val.X, val.y))
+    total, cpu_total = time.perf_counter() - start, time.process_time() - cpu
+    return {
+        "train_sequences": len(train),
+        "epoch_seconds": round(model.history_.records[0].seconds, 2),
+        "fit_seconds_including_reading": round(total, 2),
+        "fit_cpu_seconds": round(cpu_total, 2),
+        "peak_memory_mb": round(max(before, peak_memory_mb()), 1),
+    }
+
+
+def hardware(model: ProteinClassifier, data: dict, result: dict) -> dict:
+    """Qubits and post-selection of the compiled window circuits, and their
+    mean survival (exact) over the test windows."""
+    reader, ansatz = model.reader(), model.ansatz()
+    test = data["tst"]
+    windows = [w for seq_id, seq in test.X for w in reader.windows(seq, seq_id)]
+    flat = ansatz(reader.diagram(windows[0]))
+    from qnlp.backends import ExactBackend
+
+    sample = [ansatz(reader.diagram(w)) for w in windows[:64]]
+    probs = ExactBackend().prepare(sample, model.symbols_).probabilities(torch.from_numpy(model.params_))
+    out = {
+        "settings": result["settings"],
+        "test_accuracy": result["test_accuracy"],
+        "n_parameters": result["n_parameters"],
+        "circuit_qubits": flat.n_qubits,
+        "two_qubit_gates": flat.metrics["two_qubit_gates"],
+        "post_selected_qubits": flat.metrics["post_selected"],
+        "discarded_qubits": len(flat.discarded),
+        "test_windows": len(windows),
+        "mean_survival_exact_64_windows": float(probs.sum(1).mean()),
+        "shots_note": "shot-based evaluation on aer is not part of this benchmark; survival is exact",
+    }
+    try:
+        from qnlp.compile import compile_many
+
+        compiled = compile_many([flat])[0]
+        out["compiled_qubits"] = compiled.metrics.qubits
+        out["compiled_two_qubit_gates"] = compiled.metrics.two_qubit_gates
+        out["compiled_post_selected"] = compiled.metrics.post_selected
+    except Exception as err:  # the compiler is another stage's; report, do not fail the benchmark
+        out["compile_error"] = repr(err)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--epochs", type=int, default=30)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--variants", nargs="*", default=list(VARIANTS))
+    parser.add_argument("--quick", action="store_true", help="600 training proteins, 2 epochs")
+    parser.add_argument("--skip-hardware", action="store_true")
+    parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results" / "proteins.json")
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+    data = {split: load_scldata(split, labels=[0, 4]) for split in ("trn", "evl", "tst")}
+    epochs = 2 if args.quick else args.epochs
+    if args.quick:
+        from qnlp.sequences import ProteinSet
+
+        t = data["trn"]
+        data["trn"] = ProteinSet(t.ids[:600], t.sequences[:600], t.labels[:600])
+    report: dict = {
+        "task": "scldata Cytoplasm (0) vs Membrane (4)",
+        "sizes": {k: len(v) for k, v in data.items()},
+        "machine": {"python": platform.python_version(), "torch": torch.__version__, "threads": args.threads},
+        "epochs": epochs,
+        "seed": args.seed,
+        "baselines": baselines(data),
+        "variants": {},
+    }
+    print(json.dumps(report["baselines"]), file=sys.stderr, flush=True)
+    for name in args.variants:
+        _, report["variants"][name] = train_variant(name, {**COMMON, **VARIANTS[name]}, data, epochs, args.seed)
+    best = max(report["variants"], key=lambda n: report["variants"][n]["val_accuracy"])
+    report["best_by_validation"] = best
+    report["epoch_timing"] = {"variant": best, **time_one_epoch({**COMMON, **VARIANTS[best]}, data, args.seed)}
+    if not args.skip_hardware:
+        model, result = train_variant("hardware", HARDWARE, data, epochs, args.seed)
+        report["hardware"] = hardware(model, data, result)
+    report["peak_memory_mb"] = round(peak_memory_mb(), 1)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(report, indent=2))
+    print(f"written {args.out}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

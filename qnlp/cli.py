@@ -45,7 +45,8 @@ def main(verbose: int) -> None:
     """qnlp: categorical quantum NLP.
 
     Parse sentences into pregroup string diagrams, map them to parameterised
-    quantum circuits, and train classifiers on them, offline.
+    quantum circuits, and train classifiers on them (or on protein
+    sequences), offline.
     """
     level = logging.WARNING - 10 * min(verbose, 2)
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
@@ -69,13 +70,20 @@ def _sweep_values(text: str) -> tuple[str, list[Any]]:
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @_friendly
 def train(config: Path | None, run_dir: Path | None, overrides: tuple[str, ...], sweep: str | None, resume_dir: Path | None, quiet: bool) -> None:
-    """Train a sentence classifier and write a run directory.
+    """Train a sentence or protein classifier and write a run directory.
 
     CONFIG is a YAML file with two sections: 'data' (train, dev, test: files of
     'LABEL sentence' lines, paths relative to the config) and 'model'
     (SentenceClassifier settings: ansatz, n_layers, noun_qubits,
     sentence_qubits, epochs, batch_size, learning_rate, patience, seed,
     min_word_count). Without CONFIG, trains on the built-in demo corpus.
+
+    A protein config adds 'task: proteins' (e.g. configs/proteins_scl.yaml);
+    its 'data' has source (scldata or fasta), labels (the classes to keep),
+    train, dev, test (scldata splits trn, evl, tst, or FASTA files) and
+    label_pattern (for FASTA headers; default DeepLoc's), and its 'model'
+    takes ProteinClassifier settings (architecture, window, stride,
+    state_qubits, pool, epochs, ...).
 
     The run directory gets config.yaml, checkpoint.npz (every epoch), model/,
     metrics.json, metrics.csv and report.json (with the test accuracy). An
@@ -122,7 +130,10 @@ def _print_summary(summary: dict[str, Any]) -> None:
 @click.argument("data", type=click.Path(dir_okay=False, path_type=Path))
 @_friendly
 def evaluate(run_dir: Path, data: Path) -> None:
-    """Accuracy of the model of RUN_DIR on DATA, a file of 'LABEL sentence' lines."""
+    """Accuracy of the model of RUN_DIR on DATA, a file of 'LABEL sentence'
+    lines, or for a protein run a FASTA file with labels in its headers (as
+    the run's data.label_pattern reads them; default DeepLoc's
+    '>ACCESSION Location-M')."""
     from qnlp.runs import evaluate_run
 
     result = evaluate_run(run_dir, data)
@@ -132,27 +143,39 @@ def evaluate(run_dir: Path, data: Path) -> None:
 @main.command()
 @click.argument("run_dir", type=click.Path(path_type=Path))
 @click.argument("sentences", nargs=-1)
-@click.option("--file", "file_", type=click.Path(dir_okay=False, path_type=Path), help="Read sentences from this file, one per line.")
+@click.option("--file", "file_", type=click.Path(dir_okay=False, path_type=Path), help="Read sentences from this file, one per line (protein runs: a FASTA file).")
 @_friendly
 def predict(run_dir: Path, sentences: tuple[str, ...], file_: Path | None) -> None:
     """Predict the label of each SENTENCE (or each line of --file) with the
-    model of RUN_DIR. Prints: label, its probability, the sentence."""
+    model of RUN_DIR. Prints: label, its probability, the sentence.
+
+    For a protein run, give protein sequences instead, or a FASTA file with
+    --file; its records are named by their id."""
     from qnlp.errors import DataError
     from qnlp.runs import load_run_model
 
-    texts = list(sentences)
-    if file_ is not None:
+    model = load_run_model(run_dir)
+    inputs: list[Any] = list(sentences)
+    names = list(sentences)
+    if file_ is not None and model.input_name == "sequence":  # a protein run
+        from qnlp.sequences import read_fasta
+
+        records = read_fasta(file_, label_pattern=None)
+        inputs += records.X
+        names += list(records.ids)
+    elif file_ is not None:
         try:
-            texts += [line.strip() for line in file_.read_text(encoding="utf-8").splitlines() if line.strip()]
+            lines = [line.strip() for line in file_.read_text(encoding="utf-8").splitlines() if line.strip()]
         except (OSError, UnicodeDecodeError) as err:
             raise DataError(f"cannot read sentences from {file_}: {err}") from err
-    if not texts:
-        raise click.UsageError("give sentences to classify, or --file F")
-    model = load_run_model(run_dir)
-    probabilities = model.predict_proba(texts)
-    for sentence, row in zip(texts, probabilities):
+        inputs += lines
+        names += lines
+    if not inputs:
+        raise click.UsageError("give sentences (or protein sequences) to classify, or --file F")
+    probabilities = model.predict_proba(inputs)
+    for name, row in zip(names, probabilities):
         best = int(row.argmax())
-        click.echo(f"{model.classes_[best]}\t{row[best]:.3f}\t{sentence}")
+        click.echo(f"{model.classes_[best]}\t{row[best]:.3f}\t{name}")
 
 
 @main.command()

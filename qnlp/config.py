@@ -1,14 +1,20 @@
-"""Run configs: YAML files with a ``data`` and a ``model`` section, checked
-early so that a typo fails before any work, with the closest valid key.
+"""Run configs: YAML files with a ``data`` and a ``model`` section (and an
+optional ``task``), checked early so that a typo fails before any work, with
+the closest valid key.
 
+``task: sentences`` (the default) trains a :class:`qnlp.SentenceClassifier`
+on ``LABEL sentence`` files; ``task: proteins`` a
+:class:`qnlp.ProteinClassifier` on scldata's splits or on FASTA files.
 ``--set section.key=value`` overrides apply to the raw YAML before checking,
 so they are checked the same way.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import inspect
+import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -18,11 +24,38 @@ import yaml
 
 from qnlp.api import SentenceClassifier
 from qnlp.errors import ConfigError
+from qnlp.estimator import CircuitClassifier
+from qnlp.protein_api import ProteinClassifier
+from qnlp.sequences import SCLDATA_SPLITS
 
-__all__ = ["DataConfig", "RunConfig", "MODEL_KEYS", "parse_config", "load_config", "apply_overrides"]
+__all__ = [
+    "MODEL_KEYS",
+    "PROTEIN_SOURCES",
+    "TASKS",
+    "DataConfig",
+    "ProteinDataConfig",
+    "RunConfig",
+    "apply_overrides",
+    "load_config",
+    "model_keys",
+    "parse_config",
+]
 
-#: Model settings a config may give: SentenceClassifier's, less the objects.
-MODEL_KEYS = [k for k in SentenceClassifier._param_names() if k not in ("parser", "verbose")]
+#: The classifier each task trains.
+TASKS: dict[str, type[CircuitClassifier]] = {"sentences": SentenceClassifier, "proteins": ProteinClassifier}
+#: Where protein data comes from: scldata's fixed splits, or FASTA files.
+PROTEIN_SOURCES = ("scldata", "fasta")
+
+
+def model_keys(task: str) -> list[str]:
+    """Model settings a config of ``task`` may give: its classifier's, less
+    ``verbose`` and the settings that only take objects (e.g. a parser)."""
+    cls = TASKS[task]
+    return [k for k in cls._param_names() if k not in (*cls.unsaved_settings, "verbose")]
+
+
+#: Model settings a sentence config may give: SentenceClassifier's, less the objects.
+MODEL_KEYS = model_keys("sentences")
 
 
 @dataclass(frozen=True)
@@ -35,65 +68,141 @@ class DataConfig:
 
 
 @dataclass(frozen=True)
+class ProteinDataConfig:
+    """Where the sequences of a protein run come from.
+
+    ``source`` is ``"scldata"`` (``train``/``dev``/``test`` name its splits
+    ``trn``/``evl``/``tst``) or ``"fasta"`` (they are FASTA files whose
+    headers carry the labels, read with ``label_pattern``; ``None``: DeepLoc
+    headers). ``labels`` keeps only these classes (scldata: location names or
+    indices; FASTA: labels as in the headers); ``None`` keeps all.
+    """
+
+    source: str
+    labels: tuple[str | int, ...] | None = None
+    train: str | None = None
+    dev: str | None = None
+    test: str | None = None
+    label_pattern: str | None = None
+
+
+@dataclass(frozen=True)
 class RunConfig:
     """A validated training config."""
 
-    data: DataConfig = field(default_factory=DataConfig)
+    data: DataConfig | ProteinDataConfig = field(default_factory=DataConfig)
     model: dict[str, Any] = field(default_factory=dict)
+    task: str = "sentences"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"data": asdict(self.data), "model": dict(self.model)}
+        """The config as plain YAML-able values; :func:`parse_config` reads it back."""
+        data = asdict(self.data)
+        if data.get("labels") is not None:
+            data["labels"] = list(data["labels"])
+        return {"task": self.task, "data": data, "model": dict(self.model)}
+
+
+def _hint(word: Any, valid: Sequence[str]) -> str:
+    close = difflib.get_close_matches(str(word), valid, n=1)
+    return f"did you mean {close[0]!r}? " if close else ""
 
 
 def _check_keys(given: dict[str, Any], valid: list[str], where: str, source: str) -> None:
     for key in given:
         if key not in valid:
-            close = difflib.get_close_matches(str(key), valid, n=1)
-            hint = f"did you mean {close[0]!r}? " if close else ""
-            raise ConfigError(f"{source}: unknown key {key!r} in {where}; {hint}valid keys: {', '.join(valid)}")
+            raise ConfigError(f"{source}: unknown key {key!r} in {where}; {_hint(key, valid)}valid keys: {', '.join(valid)}")
 
 
 # Python types a model setting may take, read off the constructor's annotations.
 _TYPES = {"int": (int,), "float": (int, float), "str": (str,), "bool": (bool,), "None": (type(None),)}
 
 
-def _check_value(key: str, value: Any, source: str) -> None:
-    annotation = inspect.signature(SentenceClassifier.__init__).parameters[key].annotation
+def _check_value(cls: type, key: str, value: Any, source: str) -> None:
+    annotation = inspect.signature(cls.__init__).parameters[key].annotation
     allowed = tuple(t for part in str(annotation).split("|") for t in _TYPES.get(part.strip(), (object,)))
     wrong_bool = isinstance(value, bool) and bool not in allowed
     if wrong_bool or not isinstance(value, allowed):
         raise ConfigError(f"{source}: model.{key} must be {annotation}, got {value!r}")
 
 
+def _sentence_data(data: dict[str, Any], source: str) -> DataConfig:
+    for key, value in data.items():
+        if value is not None and not isinstance(value, str):
+            raise ConfigError(f"{source}: data.{key} must be a file path, got {value!r}")
+    if any(data.values()) and not data.get("train"):
+        raise ConfigError(f"{source}: data gives {sorted(k for k, v in data.items() if v)} but no 'train' file; add data.train")
+    return DataConfig(**data)
+
+
+def _protein_data(data: dict[str, Any], source: str) -> ProteinDataConfig:
+    kind = data.get("source")
+    if not isinstance(kind, str) or kind not in PROTEIN_SOURCES:
+        given = "none" if kind is None else repr(kind)
+        raise ConfigError(
+            f"{source}: data.source must be 'scldata' (the package's splits) or 'fasta' (FASTA files) for task proteins, "
+            f"got {given}; {_hint(kind, PROTEIN_SOURCES)}set data.source"
+        )
+    labels = data.get("labels")
+    if labels is not None and (
+        not isinstance(labels, list) or not labels or not all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in labels)
+    ):
+        raise ConfigError(f"{source}: data.labels must be a list of labels to keep, e.g. [Cytoplasm, Membrane], got {labels!r}")
+    what = "a scldata split (trn, evl or tst)" if kind == "scldata" else "a FASTA file path"
+    for key in ("train", "dev", "test"):
+        value = data.get(key)
+        if value is not None and not isinstance(value, str):
+            raise ConfigError(f"{source}: data.{key} must be {what}, got {value!r}")
+        if value is not None and kind == "scldata" and value not in SCLDATA_SPLITS:
+            raise ConfigError(f"{source}: data.{key} {value!r} is not a scldata split; {_hint(value, SCLDATA_SPLITS)}use one of {', '.join(SCLDATA_SPLITS)}")
+    if not data.get("train"):
+        raise ConfigError(f"{source}: data gives no 'train' data; add data.train, {what}")
+    pattern = data.get("label_pattern")
+    if pattern is not None:
+        if kind != "fasta":
+            raise ConfigError(f"{source}: data.label_pattern reads FASTA headers; remove it, or set data.source: fasta")
+        if not isinstance(pattern, str):
+            raise ConfigError(f"{source}: data.label_pattern must be a regular expression with a group (?P<label>...), got {pattern!r}")
+        try:
+            groups = re.compile(pattern).groupindex
+        except re.error as err:
+            raise ConfigError(f"{source}: data.label_pattern {pattern!r} is not a regular expression: {err}") from err
+        if "label" not in groups:
+            raise ConfigError(f"{source}: data.label_pattern {pattern!r} needs a named group (?P<label>...)")
+    return ProteinDataConfig(**{**data, "labels": tuple(labels) if labels is not None else None})
+
+
 def parse_config(raw: Any, source: str = "config") -> RunConfig:
     """Validate a config given as nested dicts (as read from YAML).
+
+    The model keys are the constructor arguments of the task's classifier
+    (:data:`TASKS`), type-checked against its annotations.
 
     Raises
     ------
     ConfigError
-        For an unknown key (with the closest valid one), a value of the wrong
-        type, or a section that is not a mapping.
+        For an unknown key (with the closest valid one) or task, a value of
+        the wrong type, or a section that is not a mapping.
     """
     raw = {} if raw is None else raw
     if not isinstance(raw, dict):
         raise ConfigError(f"{source}: expected a mapping with sections 'data' and 'model', got {type(raw).__name__}")
-    _check_keys(raw, ["data", "model"], "the top level", source)
+    _check_keys(raw, ["task", "data", "model"], "the top level", source)
+    task = raw.get("task", "sentences")
+    task = "sentences" if task is None else task
+    if not isinstance(task, str) or task not in TASKS:
+        raise ConfigError(f"{source}: unknown task {task!r}; {_hint(task, list(TASKS))}valid tasks: {', '.join(TASKS)}")
+    data_keys = ["train", "dev", "test"] if task == "sentences" else [f.name for f in dataclasses.fields(ProteinDataConfig)]
     sections = {}
-    for name, valid in (("data", ["train", "dev", "test"]), ("model", MODEL_KEYS)):
+    for name, valid in (("data", data_keys), ("model", model_keys(task))):
         section = raw.get(name) or {}
         if not isinstance(section, dict):
             raise ConfigError(f"{source}: section {name!r} must be a mapping of keys to values")
         _check_keys(section, valid, f"section {name!r}", source)
         sections[name] = section
     for key, value in sections["model"].items():
-        _check_value(key, value, source)
-    for key, value in sections["data"].items():
-        if value is not None and not isinstance(value, str):
-            raise ConfigError(f"{source}: data.{key} must be a file path, got {value!r}")
-    data = sections["data"]
-    if any(data.values()) and not data.get("train"):
-        raise ConfigError(f"{source}: data gives {sorted(k for k, v in data.items() if v)} but no 'train' file; add data.train")
-    return RunConfig(DataConfig(**data), dict(sections["model"]))
+        _check_value(TASKS[task], key, value, source)
+    data = _sentence_data(sections["data"], source) if task == "sentences" else _protein_data(sections["data"], source)
+    return RunConfig(data, dict(sections["model"]), task)
 
 
 def apply_overrides(raw: Any, overrides: Sequence[str]) -> dict[str, Any]:
@@ -141,6 +250,8 @@ def load_config(path: str | Path | None, overrides: Sequence[str] = ()) -> RunCo
     config = parse_config(raw, source)
     if path is None:
         return config
+    if isinstance(config.data, ProteinDataConfig) and config.data.source == "scldata":
+        return config  # split names, not paths
     # relative data paths are read relative to the config file
-    resolved = {k: (str((path.parent / v).resolve()) if v else v) for k, v in asdict(config.data).items()}
-    return RunConfig(DataConfig(**resolved), config.model)
+    resolved = {k: str((path.parent / v).resolve()) for k in ("train", "dev", "test") if (v := getattr(config.data, k))}
+    return dataclasses.replace(config, data=dataclasses.replace(config.data, **resolved))

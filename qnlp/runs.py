@@ -5,17 +5,21 @@ A run directory holds everything needed to read, reuse or resume a run:
 training state, every epoch), ``model/`` (the saved classifier),
 ``metrics.json`` and ``metrics.csv`` (per-epoch history) and ``report.json``
 (accuracies, sizes, timing). One process at a time owns a run directory.
+
+The config's task (sentences or proteins) picks the classifier and how its
+data splits are read (:func:`_task`); everything else is shared.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import logging
 import os
 import socket
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -23,17 +27,22 @@ from typing import Any
 import numpy as np
 import yaml
 
-from qnlp.api import SentenceClassifier
-from qnlp.config import RunConfig, parse_config
+from qnlp.config import TASKS, RunConfig, parse_config
 from qnlp.data import load_labelled
 from qnlp.errors import ConfigError, DataError
+from qnlp.estimator import CircuitClassifier
+from qnlp.sequences import DEEPLOC_HEADER, load_scldata, read_fasta
 from qnlp.train.checkpoint import atomic_write
 
-__all__ = ["train_run", "resume_run", "sweep_runs", "evaluate_run", "run_lock", "load_run_model"]
+__all__ = ["evaluate_run", "load_run_model", "resume_run", "run_lock", "sweep_runs", "train_run"]
 
 logger = logging.getLogger(__name__)
 
-def _splits(config: RunConfig) -> dict[str, tuple[list[str], list[Any]]]:
+#: Inputs and labels of each data split (train, dev, test) of a run.
+Splits = dict[str, tuple[list[Any], list[Any]]]
+
+
+def _sentence_splits(config: RunConfig) -> Splits:
     data = asdict(config.data)
     if not any(data.values()):
         from qnlp.corpus import demo_corpus_dir
@@ -41,6 +50,37 @@ def _splits(config: RunConfig) -> dict[str, tuple[list[str], list[Any]]]:
         folder = demo_corpus_dir()
         data = {name: str(folder / f"{name}.txt") for name in ("train", "dev", "test")}
     return {name: load_labelled(p) for name, p in data.items() if p}
+
+
+def _fasta(path: str | Path, label_pattern: str | None, labels: Sequence[Any] | None) -> tuple[list[Any], list[Any]]:
+    """``(id, sequence)`` pairs and labels of a labelled FASTA file, keeping
+    only the records whose label is in ``labels`` (``None``: all)."""
+    records = read_fasta(path, label_pattern or DEEPLOC_HEADER)
+    if labels is None:
+        return records.X, records.y
+    keep = {str(v) for v in labels}
+    pairs = [(x, y) for x, y in zip(records.X, records.y) if y in keep]
+    if not pairs:
+        raise DataError(f"no record of {path} has a label among {sorted(keep)}; its labels are {sorted(set(records.y))}: fix data.labels")
+    return [x for x, _ in pairs], [y for _, y in pairs]
+
+
+def _protein_splits(config: RunConfig) -> Splits:
+    data = config.data
+    names = {name: getattr(data, name) for name in ("train", "dev", "test") if getattr(data, name)}
+    if data.source == "scldata":
+        sets = {name: load_scldata(split, labels=data.labels) for name, split in names.items()}
+        return {name: (s.X, s.y) for name, s in sets.items()}
+    return {name: _fasta(path, data.label_pattern, data.labels) for name, path in names.items()}
+
+
+def _task(task: str) -> tuple[type[CircuitClassifier], Callable[[RunConfig], Splits]]:
+    """The classifier a task trains and the reader of its data splits."""
+    return TASKS[task], _protein_splits if task == "proteins" else _sentence_splits
+
+
+def _splits(config: RunConfig) -> Splits:
+    return _task(config.task)[1](config)
 
 
 @contextlib.contextmanager
@@ -106,7 +146,7 @@ def train_run(config: RunConfig, run_dir: str | Path, verbose: bool = False) -> 
         raise ConfigError(f"run directory {run_dir} already holds a run; choose another --run-dir, or --resume it")
     splits = _splits(config)  # read all data before any work
     if config.model.get("seed") is None:  # a run is reproducible and resumable only with a fixed seed
-        config = RunConfig(config.data, {**config.model, "seed": int(np.random.SeedSequence().entropy % 2**31)})
+        config = dataclasses.replace(config, model={**config.model, "seed": int(np.random.SeedSequence().entropy % 2**31)})
     run_dir.mkdir(parents=True, exist_ok=True)
     with run_lock(run_dir):
         atomic_write(run_dir / "config.yaml", yaml.safe_dump(config.to_dict(), sort_keys=False).encode())
@@ -124,18 +164,28 @@ def resume_run(run_dir: str | Path, verbose: bool = False) -> dict[str, Any]:
         If ``run_dir`` is not an unfinished run with a valid checkpoint.
     """
     run_dir = Path(run_dir)
-    if not (run_dir / "config.yaml").is_file():
-        raise DataError(f"{run_dir} is not a run directory (no config.yaml); give a directory written by 'qnlp train'")
+    config = _run_config(run_dir)
     if (run_dir / "report.json").exists():
         raise DataError(f"run {run_dir} has already finished (report.json exists); nothing to resume")
-    config = parse_config(yaml.safe_load((run_dir / "config.yaml").read_text()), str(run_dir / "config.yaml"))
     splits = _splits(config)
     with run_lock(run_dir):
         return _train(config, splits, run_dir, verbose, resume=True)
 
 
-def _train(config: RunConfig, splits: dict, run_dir: Path, verbose: bool, resume: bool) -> dict[str, Any]:
-    model = SentenceClassifier(**config.model, verbose=verbose)
+def _run_config(run_dir: Path) -> RunConfig:
+    """The config a run was trained with (its ``config.yaml``)."""
+    path = run_dir / "config.yaml"
+    if not path.is_file():
+        raise DataError(f"{run_dir} is not a run directory (no config.yaml); give a directory written by 'qnlp train'")
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as err:
+        raise DataError(f"{path} is not valid YAML ({err}); it was edited or damaged") from err
+    return parse_config(raw, str(path))
+
+
+def _train(config: RunConfig, splits: Splits, run_dir: Path, verbose: bool, resume: bool) -> dict[str, Any]:
+    model = _task(config.task)[0](**config.model, verbose=verbose)
     checkpoint = run_dir / "checkpoint.npz"
     start = time.perf_counter()
     model.fit(*splits["train"], validation=splits.get("dev"), checkpoint=checkpoint, resume=checkpoint if resume else None)
@@ -151,16 +201,17 @@ def _train(config: RunConfig, splits: dict, run_dir: Path, verbose: bool, resume
         "n_parameters": len(model.params_),
         "classes": model.classes_,
     }
-    for name, (sentences, labels) in splits.items():
-        report[f"{name}_size"] = len(sentences)
-        report[f"{name}_accuracy"] = model.score(sentences, labels)
+    for name, (inputs, labels) in splits.items():
+        report[f"{name}_size"] = len(inputs)
+        report[f"{name}_accuracy"] = model.score(inputs, labels)
     atomic_write(run_dir / "report.json", json.dumps(report, indent=2).encode())
     logger.info("run written to %s", run_dir)
     return report
 
 
-def load_run_model(run_dir: str | Path) -> SentenceClassifier:
-    """The classifier saved in a run directory.
+def load_run_model(run_dir: str | Path) -> CircuitClassifier:
+    """The classifier saved in a run directory: a :class:`qnlp.SentenceClassifier`
+    or, for a run of ``task: proteins``, a :class:`qnlp.ProteinClassifier`.
 
     Raises
     ------
@@ -170,7 +221,8 @@ def load_run_model(run_dir: str | Path) -> SentenceClassifier:
     run_dir = Path(run_dir)
     if not (run_dir / "model").is_dir():
         raise DataError(f"{run_dir} is not a run directory (no model/ inside); give a directory written by 'qnlp train'")
-    return SentenceClassifier.load(run_dir / "model")
+    model_class, _ = _task(_run_config(run_dir).task)
+    return model_class.load(run_dir / "model")
 
 
 def sweep_runs(config: RunConfig, key: str, values: Sequence[Any], parent: str | Path, verbose: bool = False) -> dict[str, Any]:
@@ -212,12 +264,20 @@ def sweep_runs(config: RunConfig, key: str, values: Sequence[Any], parent: str |
 
 
 def evaluate_run(run_dir: str | Path, data: str | Path) -> dict[str, Any]:
-    """Accuracy of a run's model on a ``LABEL sentence`` file."""
+    """Accuracy of a run's model on a file of ``LABEL sentence`` lines or, for
+    a protein run, on a FASTA file with labels in its headers (read with the
+    run's ``data.label_pattern``, DeepLoc's by default; a run trained on
+    FASTA files keeps only its ``data.labels`` here too)."""
     model = load_run_model(run_dir)
-    sentences, labels = load_labelled(data)
-    predictions = model.predict(sentences)
+    config = _run_config(Path(run_dir))
+    if config.task == "proteins":
+        fasta = config.data.source == "fasta"
+        inputs, labels = _fasta(data, config.data.label_pattern, config.data.labels if fasta else None)
+    else:
+        inputs, labels = load_labelled(data)
+    predictions = model.predict(inputs)
     return {
         "data": str(data),
-        "size": len(sentences),
+        "size": len(inputs),
         "accuracy": float(np.mean([p == t for p, t in zip(predictions, labels)])),
     }

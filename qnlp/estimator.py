@@ -56,6 +56,7 @@ class Estimator:
             if name not in valid:
                 raise ConfigError(f"unknown parameter {name!r} for {type(self).__name__}; valid: {valid}")
             setattr(self, name, value)
+        self._backend_cache = None  # a changed backend, shots or seed takes effect at the next evaluation
         return self
 
     def __repr__(self) -> str:

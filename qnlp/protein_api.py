@@ -33,7 +33,7 @@ from qnlp.errors import ConfigError, DataError, SequenceError
 from qnlp.estimator import CircuitClassifier
 from qnlp.functor.circuit import Gate
 from qnlp.functor.protein import PAD, ProteinAnsatz
-from qnlp.parse.proteins import ProteinGrammar, ProteinReader, load_protein_grammar
+from qnlp.parse.proteins import UNKNOWN, ProteinGrammar, ProteinReader, load_protein_grammar
 from qnlp.train import Objective
 from qnlp.train.gradients import ParameterShift
 
@@ -103,7 +103,6 @@ class TransferNetwork:
         ansatz.validate()
         self.ansatz, self.architecture = ansatz, architecture
         self.vocabulary, self.boxes = list(vocabulary), list(boxes)
-        self.box_index = {name: i for i, name in enumerate(self.boxes)}
         index = {s: i for i, s in enumerate(symbols)}
         self.kind = "cell" if architecture == "rnn" else "merge"
         self.kept, self.dropped = ansatz.box_width(self.kind)
@@ -117,6 +116,9 @@ class TransferNetwork:
 
         self.word_columns = columns(ansatz.word_gates, self.words)
         self.box_columns = columns(lambda name: ansatz.box_gates(name, self.kind), self.boxes)
+        # every word (every box) has its template's symbol coefficients
+        self.word_scale = torch.tensor([[g.phase.terms[0][1] for g in self.word_template if g.phase is not None]], dtype=torch.float64)
+        self.box_scale = torch.tensor([[g.phase.terms[0][1] for g in self.box_template if g.phase is not None]], dtype=torch.float64)
         w, n = ansatz.word_qubits, self.kept + self.dropped
         self.word_paulis = _paulis(w)
         self.box_paulis_t = _paulis(n).transpose(-1, -2).reshape(4**n, -1)
@@ -143,21 +145,15 @@ class TransferNetwork:
         """Word Pauli vectors (len(vocabulary), 4**w) and box transfer maps
         (len(boxes), 4**kept, 4**(kept + dropped)) at parameters ``theta``."""
         w = self.ansatz.word_qubits
-        vectors = []
+        word_vectors = torch.zeros(0, 4**w, dtype=torch.float64)
         if self.words:
-            psi = _unitaries(self.word_template, w, theta[self.word_columns])[:, :, 0]
+            psi = _unitaries(self.word_template, w, theta[self.word_columns] * self.word_scale)[:, :, 0]
             outer = (psi.conj()[:, :, None] * psi[:, None, :]).reshape(len(self.words), -1)  # conj(psi_i) psi_j
             word_vectors = (outer @ self.word_paulis.reshape(4**w, -1).T).real
-        table, i = [], 0
-        for token in self.vocabulary:
-            if token == PAD:
-                table.append(self.pad)
-            else:
-                table.append(word_vectors[i])
-                i += 1
-        vectors = torch.stack(table)
+        rows = iter(word_vectors)
+        vectors = torch.stack([self.pad if token == PAD else next(rows) for token in self.vocabulary])
         n = self.kept + self.dropped
-        unitary = _unitaries(self.box_template, n, theta[self.box_columns])
+        unitary = _unitaries(self.box_template, n, theta[self.box_columns] * self.box_scale)
         heisenberg = unitary.conj().transpose(-1, -2)[:, None] @ self.effects[None] @ unitary[:, None]
         maps = (heisenberg.reshape(len(self.boxes), 4**self.kept, -1) @ self.box_paulis_t.T).real / 2**n
         return vectors, maps
@@ -245,34 +241,37 @@ def _pool(probs: torch.Tensor, owner: torch.Tensor, n_rows: int, how: str, extra
     """Window class probabilities (W, C) -> one row per sequence (n_rows, C).
 
     ``mean``: their mean (a random window, measured). ``geometric``: their
-    renormalised geometric mean (a product of experts). ``power``: for each
-    class the power mean of its window probabilities with a learned exponent
-    ``exp(pool__exponent)`` (1: mean, large: max, so that one confident window
-    can decide), then class log-biases ``pool__bias_k`` (k >= 1), renormalised.
+    renormalised geometric mean (a product of experts). ``attention``: a mean
+    weighted by ``softmax`` over the sequence's windows of the score
+    ``sum_k a_k log p_k`` (learned ``pool__attend_k``; for two classes it is
+    a signed temperature on the window's log-odds, so that the windows most
+    sure of one class, such as a transmembrane helix, can decide), then
+    learned class log-biases ``pool__bias_k`` (k >= 1), renormalised.
     ``extra`` holds the learned values, in the order of :func:`pool_symbols`.
     """
-    dtype = probs.dtype
+    dtype, n_classes = probs.dtype, probs.shape[1]
     counts = torch.zeros(n_rows, dtype=dtype).index_add(0, owner, torch.ones_like(owner, dtype=dtype))[:, None]
     if how == "mean":
-        return torch.zeros(n_rows, probs.shape[1], dtype=dtype).index_add(0, owner, probs) / counts
+        return torch.zeros(n_rows, n_classes, dtype=dtype).index_add(0, owner, probs) / counts
     logs = torch.log(probs.clamp_min(1e-12))
     if how == "geometric":
-        return torch.softmax(torch.zeros(n_rows, probs.shape[1], dtype=dtype).index_add(0, owner, logs) / counts, dim=1)
+        return torch.softmax(torch.zeros(n_rows, n_classes, dtype=dtype).index_add(0, owner, logs) / counts, dim=1)
     assert extra is not None
-    exponent = torch.exp(extra[0])
-    scaled = exponent * logs
-    top = torch.full((n_rows, probs.shape[1]), -math.inf, dtype=dtype).scatter_reduce(0, owner[:, None].expand_as(scaled), scaled, "amax")
-    sums = torch.zeros(n_rows, probs.shape[1], dtype=dtype).index_add(0, owner, torch.exp(scaled - top[owner]))
-    log_mean = (top + torch.log(sums) - torch.log(counts)) / exponent
-    bias = torch.cat([torch.zeros(1, dtype=dtype), extra[1:]])
-    return torch.softmax(log_mean + bias, dim=1)
+    score = logs @ extra[:n_classes]
+    top = torch.full((n_rows,), -math.inf, dtype=dtype).scatter_reduce(0, owner, score, "amax")
+    weight = torch.exp(score - top[owner])
+    total = torch.zeros(n_rows, dtype=dtype).index_add(0, owner, weight)
+    pooled = torch.zeros(n_rows, n_classes, dtype=dtype).index_add(0, owner, weight[:, None] * probs) / total[:, None]
+    bias = torch.cat([torch.zeros(1, dtype=dtype), extra[n_classes:]])
+    return torch.softmax(torch.log(pooled.clamp_min(1e-12)) + bias, dim=1)
 
 
 def pool_symbols(pool: str, n_classes: int) -> tuple[str, ...]:
-    """The learned parameters of a pooling rule (none for mean and geometric)."""
-    if pool != "power":
+    """The learned (classical) parameters of a pooling rule: none for mean
+    and geometric, ``2 * n_classes - 1`` for attention."""
+    if pool != "attention":
         return ()
-    return ("pool__exponent",) + tuple(f"pool__bias_{k}" for k in range(1, n_classes))
+    return tuple(f"pool__attend_{k}" for k in range(n_classes)) + tuple(f"pool__bias_{k}" for k in range(1, n_classes))
 
 
 class ProteinClassifier(CircuitClassifier):
@@ -292,13 +291,13 @@ class ProteinClassifier(CircuitClassifier):
         Path of a protein grammar file (default ``grammars/proteins.yaml``).
     tokens, reduced_alphabet, length, window, stride, max_windows :
         Override the grammar's options of the same names (``None`` keeps them).
-    word_qubits, state_qubits, word_layers, box_layers, box, combine :
+    word_qubits, state_qubits, word_layers, box_layers, box, combine, word_scale :
         The functor (see :class:`ProteinAnsatz`).
     pool : str
         How window class probabilities make a sequence's: ``"mean"``,
-        ``"geometric"``, or ``"power"`` (a power mean with a learned exponent,
-        between mean and max, and learned class biases: 1 + (classes - 1)
-        classical parameters). See :func:`_pool`.
+        ``"geometric"``, or ``"attention"`` (windows weighted by a learned
+        score of their class probabilities, then learned class biases:
+        2 * classes - 1 classical parameters). See :func:`_pool`.
     simulator : str
         ``"transfer"`` (:class:`TransferNetwork`: exact, linear in length,
         autograd or SPSA) or ``"circuits"`` (every window laid out as a flat
@@ -311,6 +310,10 @@ class ProteinClassifier(CircuitClassifier):
     epochs, batch_size, learning_rate, patience, seed, verbose :
         Training settings (see :class:`qnlp.train.Trainer`); ``batch_size``
         counts sequences.
+
+    The unknown residue ``X`` (where the grammar's policy sends B, Z and X)
+    always has parameters: learned when training data holds it, else left at
+    their random start, so that a sequence with an ``X`` is still read.
 
     Inputs are sequences (str) or ``(id, sequence)`` pairs; ids name the
     sequence in errors.
@@ -341,7 +344,8 @@ class ProteinClassifier(CircuitClassifier):
         box_layers: int = 1,
         box: str = "swap",
         combine: str = "discard",
-        pool: str = "mean",
+        word_scale: float = 0.1,
+        pool: str = "attention",
         simulator: str = "transfer",
         backend: Any = "exact",
         shots: int = 1024,
@@ -370,6 +374,7 @@ class ProteinClassifier(CircuitClassifier):
         self.box_layers = box_layers
         self.box = box
         self.combine = combine
+        self.word_scale = word_scale
         self.pool = pool
         self.simulator = simulator
         self.backend = backend
@@ -397,11 +402,11 @@ class ProteinClassifier(CircuitClassifier):
     def ansatz(self) -> ProteinAnsatz:
         """The functor of this classifier (output qubits for its classes once fitted)."""
         out = getattr(self, "output_qubits_", 1)
-        return ProteinAnsatz(self.word_qubits, self.state_qubits, out, self.word_layers, self.box_layers, self.box, self.combine)
+        return ProteinAnsatz(self.word_qubits, self.state_qubits, out, self.word_layers, self.box_layers, self.box, self.combine, self.word_scale)
 
     def _start_fit(self, X: Sequence[Any], y: list[Any]) -> None:
-        if self.pool not in ("mean", "geometric", "power"):
-            raise ConfigError(f"pool {self.pool!r} must be 'mean', 'geometric' or 'power'")
+        if self.pool not in ("mean", "geometric", "attention"):
+            raise ConfigError(f"pool {self.pool!r} must be 'mean', 'geometric' or 'attention'")
         if self.simulator not in ("transfer", "circuits"):
             raise ConfigError(f"simulator {self.simulator!r} must be 'transfer' or 'circuits'")
         if self.simulator == "transfer" and (self.backend != "exact" or self.gradient == "parameter-shift"):
@@ -446,9 +451,11 @@ class ProteinClassifier(CircuitClassifier):
             names = {b for bs in boxes for b in bs}
             used = {s for t in words for s in symbols(t, True)} | {s for b in names for s in symbols(b, False)}
             used |= set(pool_symbols(self.pool, len(self.classes_)))
+            if not fitted:  # the unknown residue always has parameters, so that a later X is readable
+                used |= set(symbols(UNKNOWN, True))
             out.append(SequenceWindows(seq_id, windows, boxes, tuple(sorted(used))))
         if not fitted:
-            self.vocabulary_ = sorted({t for c in out for w in c.windows for t in w} - {PAD})
+            self.vocabulary_ = sorted({t for c in out for w in c.windows for t in w} - {PAD} | {UNKNOWN})
         else:
             missing = sorted({s for c in out for s in c.symbols} - set(self.symbols_))
             if missing:

@@ -71,6 +71,11 @@ class ProteinAnsatz:
     combine : str
         ``"discard"`` (trace out the dropped qubits) or ``"postselect"``
         (post-select them on ``0``).
+    word_scale : float
+        Word gate angles are ``word_scale * res_t__i`` half-turns. Parameters
+        start uniform in [0, 2); a small scale starts every word near ``|0>``,
+        so that the network starts close to coherent (a unitary per step)
+        instead of close to maximally mixed, and words move apart by training.
 
     >>> from qnlp.parse.proteins import ProteinGrammar, ProteinReader
     >>> d = ProteinReader(ProteinGrammar(length="full")).read("MK")[0]
@@ -86,6 +91,7 @@ class ProteinAnsatz:
     box_layers: int = 1
     box: str = "swap"
     combine: str = "discard"
+    word_scale: float = 0.1
 
     def validate(self) -> None:
         """Raise :class:`ConfigError` for a bad setting, naming it."""
@@ -93,6 +99,8 @@ class ProteinAnsatz:
             _check_int(name, getattr(self, name), low)
         if self.box not in BOX_ANSATZE:
             raise ConfigError(f"unknown box ansatz {self.box!r}; choose one of {', '.join(BOX_ANSATZE)}")
+        if not isinstance(self.word_scale, (int, float)) or isinstance(self.word_scale, bool) or self.word_scale <= 0:
+            raise ConfigError(f"word_scale must be a positive number, got {self.word_scale!r}")
         if self.combine not in ("discard", "postselect"):
             raise ConfigError(f"combine {self.combine!r} must be 'discard' or 'postselect'")
 
@@ -109,7 +117,7 @@ class ProteinAnsatz:
         w, gates, counter = self.word_qubits, [], iter(range(10**6))
 
         def phase() -> Phase:
-            return Phase.of_symbol(f"res_{token}__{next(counter)}")
+            return Phase.of_symbol(f"res_{token}__{next(counter)}", self.word_scale)
 
         for _ in range(self.word_layers):
             gates += [Gate("Ry", (q,), phase()) for q in range(w)]

@@ -77,8 +77,8 @@ class ProteinGrammar:
     reduced_alphabets: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
     length: str = "windows"
     max_length: int | None = 1000
-    window: int = 32
-    stride: int | None = None
+    window: int = 20
+    stride: int | None = 10
     max_windows: int | None = None
 
     def replace(self, **changes: Any) -> ProteinGrammar:

@@ -70,6 +70,9 @@ def test_bad_and_unseen_residues_are_named(fitted):
         fitted.predict([("Q9", "AV7L")])
     with pytest.raises(SequenceError, match=r"sequence #0: token\(s\) \['C', 'H'\] never occurred in training"):
         fitted.predict(["CHAV"])
+    # B, Z and X read as the unknown residue, which always has parameters
+    assert "X" not in "".join(s for _, s in synthetic(40, 0)[0])  # never in training
+    assert len(fitted.predict(["AVBZXL"])) == 1
 
 
 def test_same_seed_same_model(data):
@@ -92,7 +95,7 @@ def test_circuits_simulator_agrees_with_transfer(data):
 @pytest.mark.parametrize(
     ("settings", "message"),
     [
-        ({"pool": "max"}, "pool 'max' must be 'mean', 'geometric' or 'power'"),
+        ({"pool": "max"}, "pool 'max' must be 'mean', 'geometric' or 'attention'"),
         ({"simulator": "dmrg"}, "simulator 'dmrg' must be"),
         ({"backend": "aer"}, "simulator='transfer' is exact"),
         ({"window": 0}, "window must be a positive integer"),

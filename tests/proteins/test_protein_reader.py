@@ -17,7 +17,7 @@ def reader(**grammar) -> ProteinReader:
 
 def test_shipped_grammar_loads_with_documented_defaults():
     g = load_protein_grammar()
-    assert g.tokens == "residue" and g.length == "windows" and g.window == 32
+    assert g.tokens == "residue" and g.length == "windows" and (g.window, g.stride) == (20, 10)
     assert dict(g.nonstandard) == {"U": "C", "O": "K", "B": "unknown", "Z": "unknown", "X": "unknown"}
 
 
@@ -79,7 +79,7 @@ def test_length_policies():
     assert reader(length="windows", window=4, stride=3).windows(seq) == (tuple("ACDE"), tuple("EFGH"), tuple("HIKL"))
     assert reader(length="windows", window=4).windows(seq)[-1] == tuple("HIKL")  # the last window is flush with the end
     assert reader(length="windows", window=6).windows("MKV") == (("M", "K", "V", PAD, PAD, PAD),)
-    capped = reader(length="windows", window=2, max_windows=3).windows(seq)
+    capped = reader(length="windows", window=2, stride=2, max_windows=3).windows(seq)
     assert capped == (("A", "C"), ("F", "G"), ("K", "L"))
 
 

@@ -31,10 +31,10 @@ def mc() -> dict:
     return {name: load_labelled(DATA / f"mc_{name}_data.txt") for name in ("train", "dev", "test")}
 
 
-def train_qnlp(data: dict, backend: str, gradient: str, seed: int, epochs: int, shots: int, lr: float, parser) -> dict:
+def train_qnlp(data: dict, backend: str, gradient: str, seed: int, epochs: int, shots: int, lr: float, batch: int, parser) -> dict:
     start = time.perf_counter()
     model = SentenceClassifier(backend=backend, gradient=gradient, shots=shots, epochs=epochs, learning_rate=lr,
-                               seed=seed, batch_size=16, parser=parser)
+                               seed=seed, batch_size=batch, parser=parser)
     model.fit(*data["train"], validation=data["dev"])
     seconds = time.perf_counter() - start
     exact = SentenceClassifier.load(_roundtrip(model))  # the same parameters, read out exactly
@@ -89,6 +89,7 @@ def main() -> int:
     parser.add_argument("--compare-epochs", type=int, default=3)
     parser.add_argument("--skip-lambeq", action="store_true")
     parser.add_argument("--only", choices=["noiseless", "noisy", "compare"], help="Run one part only.")
+    parser.add_argument("--gradient", choices=["spsa", "parameter-shift"], help="Run the runs of one gradient only.")
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results" / "train_shots.json")
     args = parser.parse_args()
     if not DATA.is_dir():
@@ -104,21 +105,26 @@ def main() -> int:
         "settings": {"shots": args.shots, "spsa_epochs": args.spsa_epochs, "shift_epochs": args.shift_epochs, "ansatz": "iqp, 1 qubit per n and s"},
         "runs": {},
     }
-    plans = [("aer", "spsa", args.spsa_epochs, 0.05), ("aer", "parameter-shift", args.shift_epochs, 0.1),
-             (args.noisy, "spsa", args.spsa_epochs, 0.05), (args.noisy, "parameter-shift", args.shift_epochs, 0.1)]
+    # SPSA: many small steps (batches of 8, a = 0.2); parameter-shift: Adam, batches of 16
+    plans = [("aer", "spsa", args.spsa_epochs, 0.2, 8), ("aer", "parameter-shift", args.shift_epochs, 0.1, 16),
+             (args.noisy, "spsa", args.spsa_epochs, 0.2, 8), (args.noisy, "parameter-shift", args.shift_epochs, 0.1, 16)]
     if args.only == "compare":
         plans = []
     elif args.only:
         plans = [p for p in plans if (p[0] == "aer") == (args.only == "noiseless")]
-    for backend, gradient, epochs, lr in plans:
+    if args.gradient:
+        plans = [p for p in plans if p[1] == args.gradient]
+    if args.out.exists():  # a partial rerun updates the runs it repeats and keeps the others
+        results["runs"] = json.loads(args.out.read_text()).get("runs", {})
+    for backend, gradient, epochs, lr, batch in plans:
         key = f"{backend} / {gradient}"
         runs = []
         for seed in range(args.seeds):
-            run = train_qnlp(data, backend, gradient, seed, epochs, args.shots, lr, english)
+            run = train_qnlp(data, backend, gradient, seed, epochs, args.shots, lr, batch, english)
             print(f"{key} seed {seed}: test {run['test_accuracy_shots']:.3f} ({run['seconds_per_epoch']} s/epoch)", flush=True)
             runs.append(run)
         mean = statistics.mean(r["test_accuracy_shots"] for r in runs)
-        results["runs"][key] = {"runs": runs, "mean_test_accuracy": mean, "epochs": epochs}
+        results["runs"][key] = {"runs": runs, "mean_test_accuracy": mean, "epochs": epochs, "learning_rate": lr, "batch_size": batch}
         print(f"{key}: mean test accuracy {mean:.3f}", flush=True)
         _write(args.out, results)  # partial results survive an interruption
     if not args.skip_lambeq and args.only in (None, "compare"):

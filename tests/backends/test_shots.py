@@ -49,6 +49,17 @@ def test_same_seed_same_counts_and_shapes_compiled_once(circuits):
     assert len(backend.shapes) < len(circuits)  # sentences of one structure share a compiled circuit
 
 
+def test_an_outcome_no_shot_reached_keeps_a_finite_log_loss():
+    from qnlp.functor.circuit import Gate, ParamCircuit, Phase
+
+    # Ry(theta) on one qubit at theta = 0: every shot reads 0, none reads 1
+    circuit = ParamCircuit(1, (Gate("Ry", (0,), Phase.of_symbol("t")),), outputs=(0,))
+    shots = 64
+    probs = ShotBackend(AerBackend(), shots=shots, seed=1).prepare([circuit], ["t"]).probabilities(torch.zeros(1))
+    assert probs[0, 1] > 0 and torch.isfinite(torch.log(probs)).all()
+    assert probs[0, 1] == pytest.approx(0.5 / shots) and probs[0, 0] == pytest.approx(1 + 0.5 / shots)
+
+
 class FlakyAer(AerBackend):
     """Fails every third submission, as a busy device queue might."""
 

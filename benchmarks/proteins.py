@@ -7,7 +7,10 @@ number of trainable parameters, next to the majority class and a classical
 baseline computed here: logistic regression (torch, L-BFGS) on amino-acid
 composition plus hydrophobic-window features (the largest mean Kyte-Doolittle
 hydropathy over 19 residues, the number of such windows above 1.6, and the
-log length). Then it times one training epoch of the best model on the whole
+log length), and two small classical convolutional networks trained on the
+same splits (one within the qnlp models' budget of 1,000 parameters, one ten
+times larger), which show what a supervised model of that size reaches on
+this split. Then it times one training epoch of the best model on the whole
 train split (with peak memory), and trains a hardware-feasible configuration
 (short windows whose circuits fit in <= 20 qubits, discarding instead of
 post-selecting) and reads it out with shots on ``aer`` on a sample of the
@@ -15,6 +18,7 @@ test proteins. Needs ``pip install 'qnlp[proteins]'``.
 
     python benchmarks/proteins.py [--epochs 20] [--threads 2] [--hardware-proteins 100] [--out benchmarks/results/proteins.json]
     python benchmarks/proteins.py --quick      # 600 training proteins, 2 epochs: a smoke test
+    python benchmarks/proteins.py --only-baselines   # recompute the baselines into an existing JSON
 """
 
 from __future__ import annotations
@@ -85,6 +89,54 @@ def logistic_regression(train: np.ndarray, y: np.ndarray, tests: list[np.ndarray
         return [((torch.tensor((t - mu) / sd) @ w + b) > 0).numpy().astype(int) for t in tests], X.shape[1] + 1
 
 
+def one_hot_indices(sequences: tuple[str, ...], length: int = 1000) -> tuple[torch.Tensor, torch.Tensor]:
+    """Residue indices (0-19, 20 for any other letter, -1 beyond the end), (N, length), and true lengths."""
+    index = torch.full((len(sequences), length), -1, dtype=torch.long)
+    for row, seq in enumerate(sequences):
+        seq = seq[:length]
+        index[row, : len(seq)] = torch.tensor([AMINO.find(c) if c in AMINO else 20 for c in seq])
+    return index, (index >= 0).sum(1)
+
+
+class ConvBaseline(torch.nn.Module):
+    """One convolution over one-hot residues, ReLU, max- and mean-pooled over
+    the sequence, then a linear layer: a small classical sequence model."""
+
+    def __init__(self, channels: int, width: int) -> None:
+        super().__init__()
+        self.conv = torch.nn.Conv1d(21, channels, width, padding=width // 2)
+        self.out = torch.nn.Linear(2 * channels, 2)
+
+    def forward(self, index: torch.Tensor) -> torch.Tensor:
+        mask = (index >= 0).to(torch.float32)[:, None]
+        x = torch.nn.functional.one_hot(index.clamp_min(0), 21).to(torch.float32).transpose(1, 2) * mask
+        h = torch.relu(self.conv(x))
+        top = (h - 1e4 * (1 - mask)).amax(-1)
+        mean = (h * mask).sum(-1) / mask.sum(-1)
+        return self.out(torch.cat([top, mean], 1))
+
+
+def conv_baseline(data: dict, channels: int, width: int, epochs: int = 25, seed: int = 0) -> dict:
+    """Train :class:`ConvBaseline` (Adam, batches of 64, sequences cut at 1,000
+    residues), keep the epoch best on evl, report its test accuracy."""
+    torch.manual_seed(seed)
+    split = {name: (one_hot_indices(data[name].sequences)[0], torch.tensor([v == "Membrane" for v in data[name].y]).long()) for name in ("trn", "evl", "tst")}
+    model = ConvBaseline(channels, width)
+    optimiser = torch.optim.Adam(model.parameters(), lr=3e-3)
+    x, y = split["trn"]
+    best = {"val_accuracy": -1.0}
+    for epoch in range(1, epochs + 1):
+        for rows in torch.randperm(len(y)).split(64):
+            optimiser.zero_grad()
+            torch.nn.functional.cross_entropy(model(x[rows]), y[rows]).backward()
+            optimiser.step()
+        with torch.no_grad():
+            acc = {name: float((model(split[name][0]).argmax(1) == split[name][1]).float().mean()) for name in ("evl", "tst")}
+        if acc["evl"] > best["val_accuracy"]:
+            best = {"val_accuracy": acc["evl"], "test_accuracy": acc["tst"], "best_epoch": epoch}
+    return {"channels": channels, "width": width, "parameters": sum(p.numel() for p in model.parameters()), "epochs": epochs, **best}
+
+
 def baselines(data: dict) -> dict:
     train, test = data["trn"], data["tst"]
     majority = max(set(train.y), key=train.y.count)
@@ -96,6 +148,8 @@ def baselines(data: dict) -> dict:
         "majority_accuracy": float(np.mean([v == majority for v in test.y])),
         "logistic_regression_accuracy": float(np.mean(pred == y_test)),
         "logistic_regression_parameters": n_params,
+        "conv_small": conv_baseline(data, channels=8, width=5),
+        "conv_large": conv_baseline(data, channels=32, width=15),
     }
 
 
@@ -186,6 +240,7 @@ def main() -> None:
     parser.add_argument("--variants", nargs="*", default=list(VARIANTS))
     parser.add_argument("--quick", action="store_true", help="600 training proteins, 2 epochs")
     parser.add_argument("--skip-hardware", action="store_true")
+    parser.add_argument("--only-baselines", action="store_true", help="recompute the baselines into the existing --out JSON and stop")
     parser.add_argument("--hardware-proteins", type=int, default=100, help="test proteins read out with shots on aer")
     parser.add_argument("--shots", type=int, default=1024)
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results" / "proteins.json")
@@ -198,6 +253,12 @@ def main() -> None:
 
         t = data["trn"]
         data["trn"] = ProteinSet(t.ids[:600], t.sequences[:600], t.labels[:600])
+    if args.only_baselines:
+        report = json.loads(args.out.read_text())
+        report["baselines"] = baselines(data)
+        args.out.write_text(json.dumps(report, indent=2))
+        print(json.dumps(report["baselines"]), file=sys.stderr)
+        return
     report: dict = {
         "task": "scldata Cytoplasm (0) vs Membrane (4)",
         "sizes": {k: len(v) for k, v in data.items()},

@@ -188,14 +188,17 @@ class TransferNetwork:
         if self.architecture == "rnn":
             state = self.start.expand(batch, -1)
             ragged = bool((lengths < length).any())
+            absorbed = None  # per (box, word): the step's map on the state alone, for steps whose box differs by row
             for k in range(length):
-                word = vectors[tokens[:, k]]
-                joint = (state[:, :, None] * word[:, None, :]).reshape(batch, -1)
                 box = steps[k]
                 if bool((box == box[0]).all()):
-                    new = joint @ maps[box[0]].T
+                    word = vectors[tokens[:, k]]
+                    new = (state[:, :, None] * word[:, None, :]).reshape(batch, -1) @ maps[box[0]].T
                 else:
-                    new = torch.einsum("bj,bij->bi", joint, maps[box])
+                    if absorbed is None:
+                        size = state.shape[1]
+                        absorbed = torch.einsum("bisw,vw->bvis", maps.reshape(len(maps), size, size, -1), vectors)
+                    new = torch.bmm(absorbed[box, tokens[:, k]], state[:, :, None])[:, :, 0]
                 state = torch.where((k < lengths)[:, None], new, state) if ragged else new
         else:
             state = vectors[tokens]  # (B, L, 4**w)

@@ -89,13 +89,13 @@ def logistic_regression(train: np.ndarray, y: np.ndarray, tests: list[np.ndarray
         return [((torch.tensor((t - mu) / sd) @ w + b) > 0).numpy().astype(int) for t in tests], X.shape[1] + 1
 
 
-def one_hot_indices(sequences: tuple[str, ...], length: int = 1000) -> tuple[torch.Tensor, torch.Tensor]:
-    """Residue indices (0-19, 20 for any other letter, -1 beyond the end), (N, length), and true lengths."""
+def residue_indices(sequences: tuple[str, ...], length: int = 1000) -> torch.Tensor:
+    """Residue indices (0-19, 20 for any other letter, -1 beyond the end), (N, length)."""
     index = torch.full((len(sequences), length), -1, dtype=torch.long)
     for row, seq in enumerate(sequences):
         seq = seq[:length]
         index[row, : len(seq)] = torch.tensor([AMINO.find(c) if c in AMINO else 20 for c in seq])
-    return index, (index >= 0).sum(1)
+    return index
 
 
 class ConvBaseline(torch.nn.Module):
@@ -120,7 +120,7 @@ def conv_baseline(data: dict, channels: int, width: int, epochs: int = 25, seed:
     """Train :class:`ConvBaseline` (Adam, batches of 64, sequences cut at 1,000
     residues), keep the epoch best on evl, report its test accuracy."""
     torch.manual_seed(seed)
-    split = {name: (one_hot_indices(data[name].sequences)[0], torch.tensor([v == "Membrane" for v in data[name].y]).long()) for name in ("trn", "evl", "tst")}
+    split = {name: (residue_indices(data[name].sequences), torch.tensor([v == "Membrane" for v in data[name].y]).long()) for name in ("trn", "evl", "tst")}
     model = ConvBaseline(channels, width)
     optimiser = torch.optim.Adam(model.parameters(), lr=3e-3)
     x, y = split["trn"]

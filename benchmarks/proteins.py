@@ -7,10 +7,10 @@ number of trainable parameters, next to the majority class and a classical
 baseline computed here: logistic regression (torch, L-BFGS) on amino-acid
 composition plus hydrophobic-window features (the largest mean Kyte-Doolittle
 hydropathy over 19 residues, the number of such windows above 1.6, and the
-log length), and two small classical convolutional networks trained on the
+log length), and three classical convolutional networks trained on the
 same splits (one within the qnlp models' budget of 1,000 parameters, one ten
-times larger), which show what a supervised model of that size reaches on
-this split. Then it times one training epoch of the best model on the whole
+times larger, and a two-layer one with dropout fifty times larger), which
+show what supervised models of those sizes reach on this split. Then it times one training epoch of the best model on the whole
 train split (with peak memory), and trains a hardware-feasible configuration
 (short windows whose circuits fit in <= 20 qubits, discarding instead of
 post-selecting) and reads it out with shots on ``aer`` on a sample of the
@@ -99,42 +99,48 @@ def residue_indices(sequences: tuple[str, ...], length: int = 1000) -> torch.Ten
 
 
 class ConvBaseline(torch.nn.Module):
-    """One convolution over one-hot residues, ReLU, max- and mean-pooled over
-    the sequence, then a linear layer: a small classical sequence model."""
+    """``layers`` convolutions over one-hot residues (ReLU, dropout between),
+    max- and mean-pooled over the sequence, then a linear layer: a small
+    classical sequence model."""
 
-    def __init__(self, channels: int, width: int) -> None:
+    def __init__(self, channels: int, width: int, layers: int = 1, dropout: float = 0.0) -> None:
         super().__init__()
-        self.conv = torch.nn.Conv1d(21, channels, width, padding=width // 2)
+        sizes = [21] + [channels] * layers
+        self.convs = torch.nn.ModuleList(torch.nn.Conv1d(a, b, width, padding=width // 2) for a, b in zip(sizes, sizes[1:]))
+        self.drop = torch.nn.Dropout(dropout)
         self.out = torch.nn.Linear(2 * channels, 2)
 
     def forward(self, index: torch.Tensor) -> torch.Tensor:
         mask = (index >= 0).to(torch.float32)[:, None]
-        x = torch.nn.functional.one_hot(index.clamp_min(0), 21).to(torch.float32).transpose(1, 2) * mask
-        h = torch.relu(self.conv(x))
+        h = torch.nn.functional.one_hot(index.clamp_min(0), 21).to(torch.float32).transpose(1, 2) * mask
+        for i, conv in enumerate(self.convs):
+            h = torch.relu(conv(self.drop(h) if i else h)) * mask
         top = (h - 1e4 * (1 - mask)).amax(-1)
-        mean = (h * mask).sum(-1) / mask.sum(-1)
-        return self.out(torch.cat([top, mean], 1))
+        mean = h.sum(-1) / mask.sum(-1)
+        return self.out(self.drop(torch.cat([top, mean], 1)))
 
 
-def conv_baseline(data: dict, channels: int, width: int, epochs: int = 25, seed: int = 0) -> dict:
+def conv_baseline(data: dict, channels: int, width: int, layers: int = 1, dropout: float = 0.0, epochs: int = 25, seed: int = 0) -> dict:
     """Train :class:`ConvBaseline` (Adam, batches of 64, sequences cut at 1,000
     residues), keep the epoch best on evl, report its test accuracy."""
     torch.manual_seed(seed)
     split = {name: (residue_indices(data[name].sequences), torch.tensor([v == "Membrane" for v in data[name].y]).long()) for name in ("trn", "evl", "tst")}
-    model = ConvBaseline(channels, width)
+    model = ConvBaseline(channels, width, layers, dropout)
     optimiser = torch.optim.Adam(model.parameters(), lr=3e-3)
     x, y = split["trn"]
     best = {"val_accuracy": -1.0}
     for epoch in range(1, epochs + 1):
+        model.train()
         for rows in torch.randperm(len(y)).split(64):
             optimiser.zero_grad()
             torch.nn.functional.cross_entropy(model(x[rows]), y[rows]).backward()
             optimiser.step()
+        model.eval()
         with torch.no_grad():
             acc = {name: float((model(split[name][0]).argmax(1) == split[name][1]).float().mean()) for name in ("evl", "tst")}
         if acc["evl"] > best["val_accuracy"]:
             best = {"val_accuracy": acc["evl"], "test_accuracy": acc["tst"], "best_epoch": epoch}
-    return {"channels": channels, "width": width, "parameters": sum(p.numel() for p in model.parameters()), "epochs": epochs, **best}
+    return {"channels": channels, "width": width, "layers": layers, "dropout": dropout, "parameters": sum(p.numel() for p in model.parameters()), "epochs": epochs, **best}
 
 
 def baselines(data: dict) -> dict:
@@ -150,6 +156,7 @@ def baselines(data: dict) -> dict:
         "logistic_regression_parameters": n_params,
         "conv_small": conv_baseline(data, channels=8, width=5),
         "conv_large": conv_baseline(data, channels=32, width=15),
+        "conv_deep": conv_baseline(data, channels=64, width=9, layers=2, dropout=0.3),
     }
 
 

@@ -10,8 +10,9 @@ hydropathy over 19 residues, the number of such windows above 1.6, and the
 log length), and three classical convolutional networks trained on the
 same splits (one within the qnlp models' budget of 1,000 parameters, one ten
 times larger, and a two-layer one with dropout fifty times larger), which
-show what supervised models of those sizes reach on this split. Then it times one training epoch of the best model on the whole
-train split (with peak memory), and trains a hardware-feasible configuration
+show what supervised models of those sizes reach on this split. Then it
+times one training epoch of the best model on the whole train split (with
+peak memory), and trains a hardware-feasible configuration
 (short windows whose circuits fit in <= 20 qubits, discarding instead of
 post-selecting) and reads it out with shots on ``aer`` on a sample of the
 test proteins. Needs ``pip install 'qnlp[proteins]'``.

@@ -58,6 +58,17 @@ class Analysis:
         Per word, the wires it only passes on: ``(3, (0,))`` on an auxiliary
         ``n.r s s.l n`` says that its ``n`` (wire 3) carries whatever its
         ``n.r`` (wire 0) is cupped to, the subject. Read by :meth:`heads`.
+    route : str
+        ``"chart"``: the cheapest reading by the grammar's roles (``roles``
+        name them); ``"dependency"``: the reading built from spaCy's
+        dependency tree (:mod:`qnlp.parse.dependency`; ``roles`` are
+        ``argument:<label>``, ``modifier:<label>`` or ``root``, and ``cost``
+        is 0).
+    notes : tuple of str
+        Why the fallback route was taken, and what it changed in spaCy's
+        tree (crossing arcs lifted, sentences joined).
+    sentences : int
+        How many sentences spaCy found in the text.
     """
 
     text: str
@@ -70,6 +81,9 @@ class Analysis:
     repairs: tuple[Repair, ...]
     diagram: Diagram
     passes: tuple[tuple[tuple[int, tuple[int, ...]], ...], ...] = ()
+    route: str = "chart"
+    notes: tuple[str, ...] = ()
+    sentences: int = 1
 
     def wire(self, position: int) -> tuple[int, int]:
         """The (word index, offset in its type) of simple type ``position``."""

@@ -42,7 +42,7 @@ from typing import Any
 
 from qnlp.parse.reduce import SimpleType
 
-__all__ = ["Option", "Parse", "Span", "best_parse", "all_parses", "longest_span"]
+__all__ = ["Option", "Parse", "Span", "Budget", "SearchLimit", "best_parse", "all_parses", "longest_span"]
 
 logger = logging.getLogger(__name__)
 
@@ -92,6 +92,43 @@ class Span:
     start: int
     end: int
     type: SimpleType
+
+
+#: Above this many parity vectors the chart bounds parities per atom instead.
+_EXACT_PARITIES = 64
+
+
+class _Box:
+    """Parity vectors within per-atom bounds, for one of several goals."""
+
+    def __init__(self, boxes: list[tuple[tuple[int, ...], tuple[int, ...]]]) -> None:
+        self.boxes = boxes
+
+    def __contains__(self, parity: object) -> bool:
+        return any(all(lo <= p <= hi for p, lo, hi in zip(parity, low, high))  # type: ignore[call-overload]
+                   for low, high in self.boxes)
+
+
+class SearchLimit(Exception):
+    """Raised by :func:`best_parse` when its :class:`Budget` runs out."""
+
+
+class Budget:
+    """How many chart steps a search may still take, shared by several calls.
+
+    Why: the chart is exact but its worst cases are exponential; a caller
+    that has another way to read a text (the dependency route) stops the
+    chart after a fixed amount of work, so no text costs more than that.
+    """
+
+    def __init__(self, steps: int) -> None:
+        self.steps = int(steps)
+
+    def spend(self, steps: int) -> None:
+        """Take ``steps``; raise :class:`SearchLimit` once none are left."""
+        self.steps -= steps
+        if self.steps < 0:
+            raise SearchLimit("chart search stopped: step budget spent")
 
 
 class _Chart:
@@ -149,15 +186,29 @@ class _Chart:
         self.longest = max((len(t) for t in self.targets), default=0)
         self.partners: list[set[SimpleType]] = [set() for _ in range(size + 1)]
         self.room = [0] * (size + 1)
-        future: list[set[tuple[int, ...]]] = [set() for _ in range(size + 1)]
-        future[size] = {tuple([0] * len(atoms))}
-        for w in range(size - 1, -1, -1):
-            self.partners[w] = self.partners[w + 1] | {(str(a), int(z)) for o in options[w] for a, z in o.type}
-            self.room[w] = self.room[w + 1] + max((len(o.type) for o in options[w]), default=0)
-            future[w] = {tuple(x + y for x, y in zip(p, f)) for p in set(self.option_parity[w]) for f in future[w + 1]}
-        # the parities a prefix ending before word w may have and still reach a goal
-        self.allowed = [{tuple(g - f for g, f in zip(goal, fut)) for goal in self.goal_parity for fut in future[w]}
-                        for w in range(size + 1)]
+        # The parities the words from w on may add: an exact set while it is
+        # small, then per-atom bounds (a superset: pruning stays exact, only weaker).
+        zero = tuple([0] * len(atoms))
+        future: set[tuple[int, ...]] | None = {zero}
+        low, high = list(zero), list(zero)
+        self.allowed: list[Any] = [None] * (size + 1)
+        for w in range(size, -1, -1):
+            if w < size:
+                self.partners[w] = self.partners[w + 1] | {(str(a), int(z)) for o in options[w] for a, z in o.type}
+                self.room[w] = self.room[w + 1] + max((len(o.type) for o in options[w]), default=0)
+                here = set(self.option_parity[w])
+                low = [lo + min(p[a] for p in here) for a, lo in enumerate(low)]
+                high = [hi + max(p[a] for p in here) for a, hi in enumerate(high)]
+                if future is not None:
+                    future = {tuple(x + y for x, y in zip(p, f)) for p in here for f in future}
+                    if len(future) > _EXACT_PARITIES:
+                        future = None
+            # the parities a prefix ending before word w may have and still reach a goal
+            if future is not None:
+                self.allowed[w] = {tuple(g - f for g, f in zip(goal, fut)) for goal in self.goal_parity for fut in future}
+            else:
+                self.allowed[w] = _Box([(tuple(g - h for g, h in zip(goal, high)), tuple(g - lo for g, lo in zip(goal, low)))
+                                        for goal in self.goal_parity])
 
     def spell(self, state: _State) -> tuple[SimpleType, ...]:
         """The simple types of a state's wires."""
@@ -262,8 +313,8 @@ def _check(options: Sequence[Sequence[Option]]) -> None:
 
 def best_parse(options: Sequence[Sequence[Option]], targets: Sequence[Sequence[SimpleType]],
                target_costs: Sequence[float] | None = None, link: LinkCost | None = None,
-               max_states: int | None = None, max_cost: float | None = None,
-               floor: Callable[[int, int], float] | None = None) -> Parse | None:
+               max_states: int | None = None, max_cost: float | Sequence[float] | None = None,
+               floor: Callable[[int, int], float] | None = None, budget: Budget | None = None) -> Parse | None:
     """The cheapest parse of the words into one of the targets, or ``None``.
 
     Cost is the sum of the chosen options' costs, the costs ``link`` gives the
@@ -289,12 +340,16 @@ def best_parse(options: Sequence[Sequence[Option]], targets: Sequence[Sequence[S
         Only look for parses costing at most this (branch and bound: costs
         are not negative, so a partial parse dearer than the bound is
         dropped). Exact: ``None`` is returned only when no parse is that cheap.
-        Calling with growing bounds finds cheap parses fast.
+        A sequence of growing bounds searches with each in turn (on one
+        chart) and returns the first parse found: cheap parses come fast.
     floor : callable (word i, word j) -> float, optional
         A lower bound of ``link`` between any option of word ``i`` and any
         option of any word from ``j`` on. With ``max_cost`` it prunes partial
         parses whose open wires must later cost too much (A*-style, still
         exact when it is a true lower bound).
+    budget : Budget, optional
+        Each state expanded spends one step; :class:`SearchLimit` is raised
+        when the budget runs out, so the search's time is bounded.
 
     Returns
     -------
@@ -309,10 +364,24 @@ def best_parse(options: Sequence[Sequence[Option]], targets: Sequence[Sequence[S
     goals = [tuple((str(a), int(z)) for a, z in t) for t in targets]
     extra = list(target_costs) if target_costs is not None else [0.0] * len(goals)
     chart = _Chart(options, goals, link, floor)
+    bounds = list(max_cost) if isinstance(max_cost, Sequence) else [max_cost]
+    for bound in bounds:  # one chart, growing bounds: cheap readings are found first
+        found = _search(chart, goals, extra, max_states, bound, budget)
+        if found is not None:
+            return found
+    return None
+
+
+def _search(chart: _Chart, goals: list[tuple[SimpleType, ...]], extra: list[float], max_states: int | None,
+            max_cost: float | None, budget: Budget | None) -> Parse | None:
+    """One branch-and-bound pass of :func:`best_parse` within ``max_cost``."""
+    options = chart.options
     limit = _INF if max_cost is None else max_cost - min(extra, default=0.0) + 1e-9
     # state -> (cost, choices so far, minus the junction lengths so far, parity)
     layer: dict[_State, tuple[float, tuple[int, ...], tuple[int, ...], Any]] = {(): (0.0, (), (), chart.start())}
     for w in range(len(options)):
+        if budget is not None:
+            budget.spend(len(layer))
         nxt: dict[_State, tuple[float, tuple[int, ...], tuple[int, ...], Any]] = {}
         for state, c, k, step, new, parity in chart.expand(((s, v[3], v[0]) for s, v in layer.items()), w, limit):
             cost, path, ks, _ = layer[state]

@@ -21,6 +21,7 @@ recorded as a :class:`Repair` and logged at INFO.
 from __future__ import annotations
 
 import logging
+import unicodedata
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -30,7 +31,8 @@ from lambeq.backend.grammar import Diagram, Ty, Word
 from qnlp.errors import ConfigError, ParseError
 from qnlp.parse.analysis import Analysis, Repair
 from qnlp.parse.batch import ParseBatch, check_errors, progress
-from qnlp.parse.chart import Option, best_parse, longest_span
+from qnlp.parse.chart import Budget, Option, SearchLimit, best_parse, longest_span
+from qnlp.parse.dependency import as_type, read_tree, tree_of
 from qnlp.parse.grammar import Candidate, Grammar, load_grammar
 from qnlp.parse.reduce import as_simple, build_diagram, unreduced
 from qnlp.parse import sentence
@@ -41,6 +43,10 @@ __all__ = ["Repair", "Analysis", "EnglishParser"]
 logger = logging.getLogger(__name__)
 
 _TARGETS = ("s", "n")
+#: What ``EnglishParser(fallback=...)`` accepts: the dependency route, or none (raise).
+FALLBACKS = ("dependency", None)
+#: What ``EnglishParser(multi_sentence=...)`` accepts.
+MULTI_SENTENCE = ("join", "raise")
 
 
 class EnglishParser:
@@ -66,6 +72,27 @@ class EnglishParser:
         Beam of the chart: the most partial parses kept after each word. The
         search is exact while no layer overflows (an overflow is logged);
         ``None`` never prunes.
+    max_steps : int, optional
+        The chart's work budget per text (states expanded over all its
+        passes). A text the chart cannot read within it goes to the
+        fallback, so no text costs more than this; ``None``: no budget.
+    chart_words : int, optional
+        Texts of more words skip the chart and go to the fallback: on long
+        real sentences the chart rarely finds a reading within its budget,
+        and trying costs more than reading the tree. ``None``: no limit.
+    fallback : {"dependency", None}
+        What reads a text the chart does not (no reading within
+        ``max_cost``, or over ``max_steps``): ``"dependency"`` (default)
+        builds the reading from spaCy's dependency tree in linear time
+        (:mod:`qnlp.parse.dependency`), so every text with a word gets a
+        diagram; ``None`` raises :class:`~qnlp.errors.ParseError` instead.
+        :attr:`Analysis.route` says which route read a text.
+    multi_sentence : {"join", "raise"}
+        A text in which spaCy finds several sentences: ``"join"`` (default)
+        reads it by the dependency route, each later sentence hanging from
+        the first one's root (recorded in :attr:`Analysis.notes`);
+        ``"raise"`` refuses it (split it with :meth:`sentences` or
+        :meth:`parse_text`).
     verbose : bool
         Show a progress bar (tqdm, on stderr) in :meth:`parse_many`.
     batch_size : int
@@ -73,12 +100,17 @@ class EnglishParser:
     """
 
     def __init__(self, model: str | None = None, grammar: str | Path | Grammar | None = None,
-                 max_cost: float | None = 4.0, max_states: int | None = 5000, verbose: bool = False,
+                 max_cost: float | None = 4.0, max_states: int | None = 5000, max_steps: int | None = 1_000,
+                 chart_words: int | None = 12, fallback: str | None = "dependency", multi_sentence: str = "join", verbose: bool = False,
                  batch_size: int = 256) -> None:
         self.model = model
         self.grammar = grammar
         self.max_cost = max_cost
         self.max_states = max_states
+        self.max_steps = max_steps
+        self.chart_words = chart_words
+        self.fallback = fallback
+        self.multi_sentence = multi_sentence
         self.verbose = verbose
         self.batch_size = batch_size
         self._nlp: Any = None
@@ -168,8 +200,9 @@ class EnglishParser:
     def analyse(self, text: str, target: str | None = None) -> Analysis:
         """Parse one text and return the full :class:`Analysis`; see :meth:`parse`."""
         goal = _check_target(target)
+        self._check_settings()
         _check_text(text)
-        doc = self.nlp(text)
+        doc = self.nlp(_clean(text))
         return self._analyse_doc(text, doc, goal, tag_gaps(self.nlp, [doc], self.grammar_.tag_classes)[0])
 
     def analyse_many(self, texts: Iterable[str], target: str | None = None, errors: str = "raise",
@@ -207,10 +240,18 @@ class EnglishParser:
         return self.parse_many(self.sentences(text), errors=errors, verbose=verbose)
 
     # -- the work ---------------------------------------------------------
+    def _check_settings(self) -> None:
+        if self.fallback not in FALLBACKS:
+            raise ConfigError(f"unknown fallback={self.fallback!r}; use 'dependency' (read the text from spaCy's "
+                              "dependency tree) or None (raise ParseError)")
+        if self.multi_sentence not in MULTI_SENTENCE:
+            raise ConfigError(f"unknown multi_sentence={self.multi_sentence!r}; use 'join' or 'raise'")
+
     def _run(self, texts: Iterable[str], target: str | None, mode: str,
              verbose: bool | None) -> list[Analysis | ParseError]:
         """Analyse texts through ``nlp.pipe`` in batches; errors raised or kept per text."""
         goal = _check_target(target)
+        self._check_settings()
         texts = list(texts)
         results: list[Analysis | ParseError] = [ParseError("not parsed")] * len(texts)
         valid: list[int] = []
@@ -228,7 +269,7 @@ class EnglishParser:
             bar.update(len(texts) - len(valid))
             for start in range(0, len(valid), size):
                 chunk = valid[start:start + size]
-                docs = list(nlp.pipe([texts[i] for i in chunk], batch_size=size))
+                docs = list(nlp.pipe([_clean(texts[i]) for i in chunk], batch_size=size))
                 gaps = tag_gaps(nlp, docs, grammar.tag_classes)
                 for index, doc, gap in zip(chunk, docs, gaps):
                     try:
@@ -243,7 +284,7 @@ class EnglishParser:
 
     def _analyse_doc(self, text: str, doc: Any, target: str | None,
                      gaps: dict[int, tuple[tuple[str, float], ...]]) -> Analysis:
-        grammar = self.grammar_
+        """The chart's reading of one analysed text, or the fallback's."""
         tokens = [token for token in doc if is_word(token)]
         if not tokens:
             raise ParseError(f"cannot parse {text!r}: it holds no word, only punctuation or symbols; give a sentence or a noun phrase")
@@ -252,7 +293,44 @@ class EnglishParser:
                 f"cannot parse {text[:40]!r}...: {len(tokens)} words, more than the limit of {MAX_WORDS} per sentence; "
                 "split it into shorter sentences"
             )
+        names = [sentence.word_name(token) for token in tokens]
         final = sentence.final_punct(doc)
+        if len({token.sent.start for token in tokens}) > 1:
+            if self.multi_sentence == "raise":
+                raise ParseError(f"cannot parse {text!r}: it holds several sentences; split it with "
+                                 "EnglishParser.sentences or parse it with parse_text, or use multi_sentence='join'")
+            return self._dependency_reading(text, tokens, names, final, target, ("several sentences: joined",))
+        if self.fallback is not None and self.chart_words is not None and len(tokens) > self.chart_words:
+            return self._dependency_reading(text, tokens, names, final, target, (f"over {self.chart_words} words",))
+        try:
+            return self._chart_reading(text, tokens, names, final, target, gaps)
+        except (ParseError, SearchLimit) as err:
+            if self.fallback is None:
+                if isinstance(err, SearchLimit):
+                    raise ParseError(f"cannot parse {text!r}: the chart found no reading within max_steps="
+                                     f"{self.max_steps}; raise max_steps or use fallback='dependency'") from err
+                raise
+            reason = "chart over its step budget" if isinstance(err, SearchLimit) else "no chart reading"
+            return self._dependency_reading(text, tokens, names, final, target, (reason,))
+
+    def _dependency_reading(self, text: str, tokens: Sequence[Any], names: Sequence[str], final: str,
+                            target: str | None, notes: tuple[str, ...]) -> Analysis:
+        """The reading built from spaCy's dependency tree (:mod:`qnlp.parse.dependency`)."""
+        goal = target if target is not None else sentence.preferred_targets(tokens, final, self.grammar_)[0][0]
+        tree = tree_of(tokens, names)
+        simple, cups, roles = read_tree(tree, [token.pos_ for token in tokens], goal)
+        types = tuple(as_type(tuple(t)) for t in simple)
+        logger.info("read %r by its dependency tree (%s)", text, "; ".join(notes + tree.notes))
+        return Analysis(
+            text=text, tokens=tuple(names), roles=tuple(roles), types=types, cups=tuple(cups), target=goal,
+            cost=0.0, repairs=(), diagram=build_diagram([Word(n, t) for n, t in zip(names, types)], cups),
+            route="dependency", notes=notes + tree.notes, sentences=tree.sentences,
+        )
+
+    def _chart_reading(self, text: str, tokens: Sequence[Any], names: Sequence[str], final: str,
+                       target: str | None, gaps: dict[int, tuple[tuple[str, float], ...]]) -> Analysis:
+        """The cheapest reading by the grammar's roles; ParseError or SearchLimit when there is none."""
+        grammar = self.grammar_
         leading = sentence.leading(tokens)
         features = [token_features(token, grammar.object_deps, self._lemmas, gaps.get(token.i, ()),
                                    position=sentence.position(i, len(tokens)), final_punct=final, leading=lead,
@@ -260,7 +338,6 @@ class EnglishParser:
                     for i, (token, lead) in enumerate(zip(tokens, leading))]
         spacy_roles = [grammar.role_of(feature) for feature in features]
         candidates = [grammar.candidates(feature, role) for feature, role in zip(features, spacy_roles)]
-        names = [sentence.word_name(token) for token in tokens]
         for name, choices in zip(names, candidates):
             if not choices:
                 raise ParseError(f"cannot parse {text!r}: no rule of grammar {grammar.source} gives the word {name!r} a role; add a rule or lexicon entry for it")
@@ -278,12 +355,12 @@ class EnglishParser:
         def floor(i: int, j: int) -> float:  # no word from j on is linked to word i: its cups there are unlinked
             return 0.0 if ahead[i] >= j else grammar.unlinked_cost
 
-        found = None
-        for bound in _bounds(self.max_cost):  # branch and bound, cheapest readings first
-            found = best_parse(options, [[(t, 0)] for t in targets], target_costs, link, self.max_states, bound, floor)
-            if found is not None:
-                break
+        budget = None if self.max_steps is None else Budget(self.max_steps)
+        found = best_parse(options, [[(t, 0)] for t in targets], target_costs, link, self.max_states,
+                           _bounds(self.max_cost), floor, budget)  # branch and bound, cheapest readings first
         if found is None:
+            if self.fallback is not None:  # the message's search is not worth it: the fallback reads the text
+                raise ParseError(f"no chart reading of {text!r}")
             raise self._failure(text, names, candidates, options, targets)
         chosen = [candidates[w][c] for w, c in enumerate(found.choices)]
         repairs = []
@@ -372,10 +449,25 @@ def _check_target(target: object) -> str | None:
     return str(target)
 
 
-#: Resource limits: longer inputs are refused with a ParseError rather than
-#: left to exhaust time or memory (the chart grows with the cube of length).
+#: Resource limits: longer inputs are refused with a ParseError (a whole
+#: document is no sentence: split it with EnglishParser.sentences).
 MAX_CHARACTERS = 2_000
-MAX_WORDS = 60
+MAX_WORDS = 250
+
+
+#: Unicode categories that are no text: controls (NUL, ...), format marks, lone surrogates, private use.
+_NOISE = frozenset({"Cc", "Cf", "Cs", "Co"})
+
+
+def _clean(text: str) -> str:
+    """The text with noise characters replaced by spaces, so no word name holds them.
+
+    >>> _clean("man" + chr(0) + " runs" + chr(0x200B))
+    'man  runs '
+    """
+    if text.isprintable():
+        return text
+    return "".join(" " if unicodedata.category(c) in _NOISE and c not in "\t\n\r" else c for c in text)
 
 
 def _check_text(text: object) -> None:

@@ -294,8 +294,10 @@ def build_diagram(words: Sequence[Word], cups: Iterable[tuple[int, int]]) -> Dia
     # composing one diagram per box): the same diagram, several times faster.
     make = Ty._fromiter
     layers = []
-    for index, word in enumerate(words):
-        layers.append(Layer(make(atoms[:sum(len(w.cod) for w in words[:index])]), word, Ty()))
+    start = 0
+    for word in words:
+        layers.append(Layer(make(atoms[:start]), word, Ty()))
+        start += len(word.cod)
     open_wires = list(range(len(atoms)))
     for i, k in ordered:
         at = open_wires.index(i)

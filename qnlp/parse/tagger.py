@@ -96,7 +96,8 @@ class LemmaIndex:
         if "lemmatizer" in getattr(nlp, "pipe_names", ()):
             lookups = getattr(nlp.get_pipe("lemmatizer"), "lookups", None)
             if lookups is not None and lookups.has_table("lemma_index"):
-                self._tables = (lookups.get_table("lemma_index"),
+                index = lookups.get_table("lemma_index")
+                self._tables = ({pos: frozenset(index.get(pos) or ()) for pos in self.POS},
                                 lookups.get_table("lemma_exc", {}) if lookups.has_table("lemma_exc") else {},
                                 lookups.get_table("lemma_rules", {}) if lookups.has_table("lemma_rules") else {})
         self._cache: dict[str, frozenset[str]] = {}
@@ -113,7 +114,7 @@ class LemmaIndex:
             index, exceptions, rules = self._tables
             found = set()
             for pos in self.POS:
-                lemmas = index.get(pos) or ()
+                lemmas = index[pos]
                 forms = [word, *(exceptions.get(pos) or {}).get(word, ())]
                 forms += [word[: len(word) - len(old)] + new for old, new in rules.get(pos) or () if word.endswith(old)]
                 if any(form and form in lemmas for form in forms):

@@ -15,7 +15,8 @@ from qnlp.api import SentenceClassifier
 from qnlp.protein_api import ProteinClassifier
 from qnlp.backends.registry import make_backend
 from qnlp.compile import CompiledCircuit, CompileOptions, compile_many
-from qnlp.data import load_labelled, save_labelled
+from qnlp.data import load_class_files, load_labelled, load_trec, load_tsv, save_labelled
+from qnlp.folds import fold_splits, kfold_splits, subset, train_dev_split
 from qnlp.parse import BobcatParser, EnglishParser, LexiconParser, to_discopy, to_lambeq
 from qnlp.rewrite import Rewriter
 from qnlp.errors import (
@@ -45,6 +46,13 @@ __all__ = [
     "compile_many",
     "load_labelled",
     "save_labelled",
+    "load_tsv",
+    "load_class_files",
+    "load_trec",
+    "kfold_splits",
+    "fold_splits",
+    "train_dev_split",
+    "subset",
     "QnlpError",
     "ParseError",
     "SequenceError",

@@ -3,7 +3,8 @@ optional ``task``), checked early so that a typo fails before any work, with
 the closest valid key.
 
 ``task: sentences`` (the default) trains a :class:`qnlp.SentenceClassifier`
-on ``LABEL sentence`` files; ``task: proteins`` a
+on sentence files in one of :data:`qnlp.data.FORMATS` (see
+:class:`DataConfig`); ``task: proteins`` a
 :class:`qnlp.ProteinClassifier` on scldata's splits or on FASTA files.
 ``--set section.key=value`` overrides apply to the raw YAML before checking,
 so they are checked the same way.
@@ -18,11 +19,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import yaml
 
 from qnlp.api import SentenceClassifier
+from qnlp.data import FORMATS, TREC_LABELS
 from qnlp.errors import ConfigError
 from qnlp.estimator import CircuitClassifier
 from qnlp.protein_api import ProteinClassifier
@@ -31,6 +33,7 @@ from qnlp.sequences import SCLDATA_SPLITS
 __all__ = [
     "MODEL_KEYS",
     "PROTEIN_SOURCES",
+    "SAMPLES",
     "TASKS",
     "DataConfig",
     "ProteinDataConfig",
@@ -45,6 +48,8 @@ __all__ = [
 TASKS: dict[str, type[CircuitClassifier]] = {"sentences": SentenceClassifier, "proteins": ProteinClassifier}
 #: Where protein data comes from: scldata's fixed splits, or FASTA files.
 PROTEIN_SOURCES = ("scldata", "fasta")
+#: How ``data.limit`` picks training examples: the first ones, or a seeded random choice.
+SAMPLES = ("first", "random")
 
 
 def model_keys(task: str) -> list[str]:
@@ -60,11 +65,36 @@ MODEL_KEYS = model_keys("sentences")
 
 @dataclass(frozen=True)
 class DataConfig:
-    """Paths of ``LABEL sentence`` files; all ``None`` means the demo corpus."""
+    """Where the sentences of a run come from, and how they are split.
 
+    ``format`` names the loader of :mod:`qnlp.data`: ``labelled``
+    (``LABEL sentence``), ``tsv`` (``sentence<TAB>label``), ``trec``
+    (``COARSE:fine question``, keeping ``labels``: ``coarse`` or ``fine``)
+    read the files ``train``, ``dev`` and ``test``; ``class_files`` reads
+    ``files``, a mapping of each label to a file of one sentence a line.
+    No file at all means the demo corpus.
+
+    ``folds`` cross-validates the training data (for a corpus with no test
+    split): fold ``fold`` is the test set, and ``dev_fraction`` (default 0.1)
+    of the other folds the dev set. Without ``folds``, ``dev_fraction`` holds
+    out a dev set from ``train`` when no ``dev`` file is given. ``limit``
+    keeps at most that many training examples, the first ones or, with
+    ``sample: random``, a random choice. Splits and samples are stratified
+    where they can be and seeded with ``seed`` (see :mod:`qnlp.folds`).
+    """
+
+    format: str = "labelled"
     train: str | None = None
     dev: str | None = None
     test: str | None = None
+    files: dict[int | str, str] | None = None
+    labels: str = "coarse"
+    folds: int | None = None
+    fold: int = 0
+    dev_fraction: float | None = None
+    limit: int | None = None
+    sample: str = "first"
+    seed: int = 0
 
 
 @dataclass(frozen=True)
@@ -97,7 +127,7 @@ class RunConfig:
     def to_dict(self) -> dict[str, Any]:
         """The config as plain YAML-able values; :func:`parse_config` reads it back."""
         data = asdict(self.data)
-        if data.get("labels") is not None:
+        if isinstance(self.data, ProteinDataConfig) and data["labels"] is not None:
             data["labels"] = list(data["labels"])
         return {"task": self.task, "data": data, "model": dict(self.model)}
 
@@ -125,13 +155,70 @@ def _check_value(cls: type, key: str, value: Any, source: str) -> None:
         raise ConfigError(f"{source}: model.{key} must be {annotation}, got {value!r}")
 
 
+# What each sentence data key takes: its types, and what to say when it is wrong.
+_DATA_TYPES: dict[str, tuple[tuple[type, ...], str]] = {
+    **{key: ((str,), "a file path") for key in ("train", "dev", "test")},
+    "format": ((str,), f"one of {', '.join(FORMATS)}"),
+    "files": ((dict,), "a mapping of each label to a file of one sentence a line, e.g. {1: subj.subjective, 0: subj.objective}"),
+    "labels": ((str,), "coarse or fine"),
+    "folds": ((int,), "a number of cross-validation folds, at least 2"),
+    "fold": ((int,), "the index of the test fold, from 0 to folds - 1"),
+    "dev_fraction": ((int, float), "a number from 0 up to (not including) 1"),
+    "limit": ((int,), "a number of training examples, at least 1"),
+    "sample": ((str,), "first or random"),
+    "seed": ((int,), "a non-negative integer"),
+}
+_CHOICES = {"format": FORMATS, "labels": TREC_LABELS, "sample": SAMPLES}
+
+
 def _sentence_data(data: dict[str, Any], source: str) -> DataConfig:
+    data = {k: v for k, v in data.items() if v is not None}  # null: the default
     for key, value in data.items():
-        if value is not None and not isinstance(value, str):
-            raise ConfigError(f"{source}: data.{key} must be a file path, got {value!r}")
-    if any(data.values()) and not data.get("train"):
-        raise ConfigError(f"{source}: data gives {sorted(k for k, v in data.items() if v)} but no 'train' file; add data.train")
-    return DataConfig(**data)
+        types, what = _DATA_TYPES[key]
+        if isinstance(value, bool) or not isinstance(value, types):
+            raise ConfigError(f"{source}: data.{key} must be {what}, got {value!r}")
+        if key in _CHOICES and value not in _CHOICES[key]:
+            raise ConfigError(f"{source}: data.{key} {value!r} is unknown; {_hint(value, _CHOICES[key])}use {what}")
+    config = DataConfig(**data)
+    defaults = DataConfig()
+    given = [k for k in _DATA_TYPES if getattr(config, k) != getattr(defaults, k)]
+
+    def refuse(message: str) -> NoReturn:
+        raise ConfigError(f"{source}: {message}")
+
+    if config.format == "class_files":
+        files = config.files or {}
+        if config.train or config.dev or config.test:
+            refuse("data.format class_files reads data.files; remove data.train, data.dev and data.test (use data.folds to split)")
+        if len(files) < 2 or not all(isinstance(k, (int, str)) and not isinstance(k, bool) and isinstance(v, str) for k, v in files.items()):
+            refuse(f"data.files must be {_DATA_TYPES['files'][1]}, with at least two classes; got {config.files!r}")
+    elif config.files is not None:
+        refuse("data.files is read by data.format class_files; remove it, or set data.format: class_files")
+    elif given and not config.train:
+        refuse(f"data gives {given} but no 'train' file; add data.train")
+    if "labels" in given and config.format != "trec":
+        refuse("data.labels (coarse or fine) is for data.format trec; remove it")
+    if config.folds is not None:
+        if config.folds < 2:
+            refuse(f"data.folds must be {_DATA_TYPES['folds'][1]}, got {config.folds}")
+        if config.dev or config.test:
+            refuse("data.folds splits the training data into train, dev and test; remove data.dev and data.test, or data.folds")
+        if not 0 <= config.fold < config.folds:
+            refuse(f"data.fold must be from 0 to {config.folds - 1} for {config.folds} folds, got {config.fold}")
+    elif "fold" in given:
+        refuse("data.fold picks a cross-validation fold; add data.folds (e.g. 10)")
+    if config.dev_fraction is not None:
+        if not 0 <= config.dev_fraction < 1:
+            refuse(f"data.dev_fraction must be {_DATA_TYPES['dev_fraction'][1]}, got {config.dev_fraction}")
+        if config.dev:
+            refuse("data.dev_fraction holds out a dev set from the training data, but data.dev gives one; remove one of them")
+    if config.limit is not None and config.limit < 1:
+        refuse(f"data.limit must be {_DATA_TYPES['limit'][1]}, got {config.limit}")
+    if config.seed < 0:
+        refuse(f"data.seed must be {_DATA_TYPES['seed'][1]}, got {config.seed}")
+    if "sample" in given and config.limit is None:
+        refuse("data.sample says how data.limit picks training examples; add data.limit")
+    return config
 
 
 def _protein_data(data: dict[str, Any], source: str) -> ProteinDataConfig:
@@ -191,7 +278,7 @@ def parse_config(raw: Any, source: str = "config") -> RunConfig:
     task = "sentences" if task is None else task
     if not isinstance(task, str) or task not in TASKS:
         raise ConfigError(f"{source}: unknown task {task!r}; {_hint(task, list(TASKS))}valid tasks: {', '.join(TASKS)}")
-    data_keys = ["train", "dev", "test"] if task == "sentences" else [f.name for f in dataclasses.fields(ProteinDataConfig)]
+    data_keys = [f.name for f in dataclasses.fields(DataConfig if task == "sentences" else ProteinDataConfig)]
     sections = {}
     for name, valid in (("data", data_keys), ("model", model_keys(task))):
         section = raw.get(name) or {}
@@ -253,5 +340,7 @@ def load_config(path: str | Path | None, overrides: Sequence[str] = ()) -> RunCo
     if isinstance(config.data, ProteinDataConfig) and config.data.source == "scldata":
         return config  # split names, not paths
     # relative data paths are read relative to the config file
-    resolved = {k: str((path.parent / v).resolve()) for k in ("train", "dev", "test") if (v := getattr(config.data, k))}
+    resolved: dict[str, Any] = {k: str((path.parent / v).resolve()) for k in ("train", "dev", "test") if (v := getattr(config.data, k))}
+    if isinstance(config.data, DataConfig) and config.data.files:
+        resolved["files"] = {label: str((path.parent / v).resolve()) for label, v in config.data.files.items()}
     return dataclasses.replace(config, data=dataclasses.replace(config.data, **resolved))

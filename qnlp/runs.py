@@ -20,17 +20,17 @@ import os
 import socket
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import yaml
 
-from qnlp.config import TASKS, RunConfig, parse_config
-from qnlp.data import load_labelled
+from qnlp.config import TASKS, DataConfig, RunConfig, parse_config
+from qnlp.data import load_class_files, load_labelled, load_trec, load_tsv
 from qnlp.errors import ConfigError, DataError
 from qnlp.estimator import CircuitClassifier
+from qnlp.folds import fold_splits, subset, train_dev_split
 from qnlp.sequences import DEEPLOC_HEADER, load_scldata, read_fasta
 from qnlp.train.checkpoint import atomic_write
 
@@ -42,14 +42,44 @@ logger = logging.getLogger(__name__)
 Splits = dict[str, tuple[list[Any], list[Any]]]
 
 
-def _sentence_splits(config: RunConfig) -> Splits:
-    data = asdict(config.data)
-    if not any(data.values()):
-        from qnlp.corpus import demo_corpus_dir
+def _sentence_reader(data: DataConfig) -> Callable[[str | Path], tuple[list[Any], list[Any]]]:
+    """The loader of one file of ``data.format`` (``LABEL sentence`` for class files)."""
+    if data.format == "tsv":
+        return load_tsv
+    if data.format == "trec":
+        return lambda path: load_trec(path, labels=data.labels)
+    return load_labelled
 
-        folder = demo_corpus_dir()
-        data = {name: str(folder / f"{name}.txt") for name in ("train", "dev", "test")}
-    return {name: load_labelled(p) for name, p in data.items() if p}
+
+def _take(split: tuple[list[Any], list[Any]], indices: list[int]) -> tuple[list[Any], list[Any]]:
+    return [split[0][i] for i in indices], [split[1][i] for i in indices]
+
+
+def _sentence_splits(config: RunConfig) -> Splits:
+    """Read the files, then cut the folds or the dev set, then the training subset."""
+    data = config.data
+    if data.files:
+        splits = {"train": load_class_files(data.files)}
+    else:
+        if not data.train:
+            from qnlp.corpus import demo_corpus_dir
+
+            folder = demo_corpus_dir()
+            data = dataclasses.replace(data, **{name: str(folder / f"{name}.txt") for name in ("train", "dev", "test")})
+        read = _sentence_reader(data)
+        splits = {name: read(path) for name in ("train", "dev", "test") if (path := getattr(data, name))}
+    pool = splits["train"]
+    if data.folds is not None:
+        dev_fraction = 0.1 if data.dev_fraction is None else data.dev_fraction
+        parts = fold_splits(len(pool[0]), data.fold, data.folds, data.seed, pool[1], dev_fraction)
+        splits = dict(zip(("train", "dev", "test"), (_take(pool, part) for part in parts)))
+    elif data.dev_fraction:
+        train, dev = train_dev_split(len(pool[0]), data.dev_fraction, data.seed, pool[1])
+        splits.update(train=_take(pool, train), dev=_take(pool, dev))
+    if data.limit is not None:
+        seed = data.seed if data.sample == "random" else None
+        splits["train"] = _take(splits["train"], subset(len(splits["train"][0]), data.limit, seed))
+    return {name: splits[name] for name in ("train", "dev", "test") if name in splits and splits[name][0]}  # no empty dev
 
 
 def _fasta(path: str | Path, label_pattern: str | None, labels: Sequence[Any] | None) -> tuple[list[Any], list[Any]]:
@@ -264,7 +294,8 @@ def sweep_runs(config: RunConfig, key: str, values: Sequence[Any], parent: str |
 
 
 def evaluate_run(run_dir: str | Path, data: str | Path) -> dict[str, Any]:
-    """Accuracy of a run's model on a file of ``LABEL sentence`` lines or, for
+    """Accuracy of a run's model on a file in the run's ``data.format``
+    (``LABEL sentence`` lines for a run on class files) or, for
     a protein run, on a FASTA file with labels in its headers (read with the
     run's ``data.label_pattern``, DeepLoc's by default; a run trained on
     FASTA files keeps only its ``data.labels`` here too)."""
@@ -274,7 +305,7 @@ def evaluate_run(run_dir: str | Path, data: str | Path) -> dict[str, Any]:
         fasta = config.data.source == "fasta"
         inputs, labels = _fasta(data, config.data.label_pattern, config.data.labels if fasta else None)
     else:
-        inputs, labels = load_labelled(data)
+        inputs, labels = _sentence_reader(config.data)(data)
     predictions = model.predict(inputs)
     return {
         "data": str(data),

@@ -100,6 +100,7 @@ def tree_of(tokens: Sequence[Any], names: Sequence[str]) -> Tree:
             head = head.head
         heads.append(where.get(head.i, -1) if head.i != token.i else -1)
         deps.append(dep)
+    _predicates_head_copulas(tokens, heads, deps)
     roots = [i for i, h in enumerate(heads) if h == -1]
     root = min(roots, key=lambda i: (tokens[i].sent.start, tokens[i].dep_ != "ROOT", i))
     sentences = len({tokens[i].sent.start for i in roots})
@@ -113,6 +114,24 @@ def tree_of(tokens: Sequence[Any], names: Sequence[str]) -> Tree:
     deps[root] = "ROOT"
     _projectivise(heads, deps, names, notes)
     return Tree(tuple(heads), tuple(deps), root, tuple(notes), max(sentences, 1))
+
+
+def _predicates_head_copulas(tokens: Sequence[Any], heads: list[int], deps: list[str]) -> None:
+    """Make an adjective predicate the head of its copula (in place).
+
+    spaCy hangs "happy" in "Alice is happy" from "is" (``acomp``). With the
+    predicate as head and the copula as its modifier (``cop``), the reading
+    gives "happy" the grammar file's ``n.r s`` and "is" its ``n.r s s.l n``.
+    """
+    for p, dep in enumerate(deps):
+        c = heads[p]
+        if dep != "acomp" or c == -1 or tokens[c].lemma_.lower() != "be":
+            continue
+        for x, h in enumerate(heads):
+            if h == c and x != p:
+                heads[x] = p
+        heads[p], deps[p] = heads[c], deps[c]
+        heads[c], deps[c] = p, "cop"
 
 
 def _projectivise(heads: list[int], deps: list[str], names: Sequence[str], notes: list[str]) -> None:

@@ -21,6 +21,7 @@ recorded as a :class:`Repair` and logged at INFO.
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import unicodedata
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -93,6 +94,9 @@ class EnglishParser:
         the first one's root (recorded in :attr:`Analysis.notes`);
         ``"raise"`` refuses it (split it with :meth:`sentences` or
         :meth:`parse_text`).
+    n_process : int
+        Worker processes for :meth:`parse_many` (forked, so they share the
+        loaded spaCy model); 1 parses in this process.
     verbose : bool
         Show a progress bar (tqdm, on stderr) in :meth:`parse_many`.
     batch_size : int
@@ -101,8 +105,8 @@ class EnglishParser:
 
     def __init__(self, model: str | None = None, grammar: str | Path | Grammar | None = None,
                  max_cost: float | None = 4.0, max_states: int | None = 5000, max_steps: int | None = 1_000,
-                 chart_words: int | None = 12, fallback: str | None = "dependency", multi_sentence: str = "join", verbose: bool = False,
-                 batch_size: int = 256) -> None:
+                 chart_words: int | None = 12, fallback: str | None = "dependency", multi_sentence: str = "join", n_process: int = 1,
+                 verbose: bool = False, batch_size: int = 256) -> None:
         self.model = model
         self.grammar = grammar
         self.max_cost = max_cost
@@ -111,6 +115,7 @@ class EnglishParser:
         self.chart_words = chart_words
         self.fallback = fallback
         self.multi_sentence = multi_sentence
+        self.n_process = n_process
         self.verbose = verbose
         self.batch_size = batch_size
         self._nlp: Any = None
@@ -203,7 +208,7 @@ class EnglishParser:
         self._check_settings()
         _check_text(text)
         doc = self.nlp(_clean(text))
-        return self._analyse_doc(text, doc, goal, tag_gaps(self.nlp, [doc], self.grammar_.tag_classes)[0])
+        return self._analyse_doc(text, doc, goal, self._gaps([doc])[0])
 
     def analyse_many(self, texts: Iterable[str], target: str | None = None, errors: str = "raise",
                      verbose: bool | None = None) -> list[Analysis] | ParseBatch:
@@ -240,6 +245,26 @@ class EnglishParser:
         return self.parse_many(self.sentences(text), errors=errors, verbose=verbose)
 
     # -- the work ---------------------------------------------------------
+    def _gaps(self, docs: list[Any]) -> list[dict[int, tuple[tuple[str, float], ...]]]:
+        """The tagger's gaps (:func:`tag_gaps`) of the docs the chart will read; ``{}`` for the others.
+
+        Why: re-reading the tagger's scores costs about as much as spaCy's
+        own tagging, and only the chart uses them.
+        """
+        wanted = [i for i, doc in enumerate(docs) if self._chart_may_read(doc)]
+        found = tag_gaps(self.nlp, [docs[i] for i in wanted], self.grammar_.tag_classes)
+        out: list[dict[int, tuple[tuple[str, float], ...]]] = [{} for _ in docs]
+        for i, gaps in zip(wanted, found):
+            out[i] = gaps
+        return out
+
+    def _chart_may_read(self, doc: Any) -> bool:
+        """Whether :meth:`_analyse_doc` may try the chart on this doc (one sentence, not too long)."""
+        words = [token for token in doc if is_word(token)]
+        if self.fallback is not None and self.chart_words is not None and len(words) > self.chart_words:
+            return False
+        return len({token.sent.start for token in words}) <= 1 or self.multi_sentence == "raise"
+
     def _check_settings(self) -> None:
         if self.fallback not in FALLBACKS:
             raise ConfigError(f"unknown fallback={self.fallback!r}; use 'dependency' (read the text from spaCy's "
@@ -263,24 +288,40 @@ class EnglishParser:
                 if mode == "raise":
                     raise
                 results[index] = err
-        nlp, grammar = self.nlp, self.grammar_
+        _ = (self.nlp, self.grammar_)  # loaded before any worker is forked, so workers share them
         size = max(1, int(self.batch_size))
+        chunks = [valid[start:start + size] for start in range(0, len(valid), size)]
+        workers = min(max(1, int(self.n_process)), len(chunks))
         with progress(len(texts), self.verbose if verbose is None else verbose) as bar:
             bar.update(len(texts) - len(valid))
-            for start in range(0, len(valid), size):
-                chunk = valid[start:start + size]
-                docs = list(nlp.pipe([_clean(texts[i]) for i in chunk], batch_size=size))
-                gaps = tag_gaps(nlp, docs, grammar.tag_classes)
-                for index, doc, gap in zip(chunk, docs, gaps):
-                    try:
-                        results[index] = self._analyse_doc(texts[index], doc, goal, gap)
-                    except ParseError as err:
-                        if mode == "raise":
-                            raise
-                        logger.info("text %d not parsed: %s", index, err)
-                        results[index] = err
-                    bar.update(1)
+            if workers > 1:
+                global _FORKED
+                _FORKED = (self, texts, goal)
+                try:
+                    with multiprocessing.get_context("fork").Pool(workers) as pool:
+                        for done in pool.imap(_analyse_chunk, chunks):
+                            _keep(results, done, mode)
+                            bar.update(len(done))
+                finally:
+                    _FORKED = None
+            else:
+                for chunk in chunks:
+                    _keep(results, self._analyse_chunk(texts, chunk, goal), mode)
+                    bar.update(len(chunk))
         return results
+
+    def _analyse_chunk(self, texts: Sequence[str], chunk: Sequence[int],
+                       goal: str | None) -> list[tuple[int, Analysis | ParseError]]:
+        """Analyse the texts ``chunk`` indexes in one ``nlp.pipe`` batch; errors kept per text."""
+        docs = list(self.nlp.pipe([_clean(texts[i]) for i in chunk], batch_size=len(chunk)))
+        out: list[tuple[int, Analysis | ParseError]] = []
+        for index, doc, gap in zip(chunk, docs, self._gaps(docs)):
+            try:
+                out.append((index, self._analyse_doc(texts[index], doc, goal, gap)))
+            except ParseError as err:
+                logger.info("text %d not parsed: %s", index, err)
+                out.append((index, err))
+        return out
 
     def _analyse_doc(self, text: str, doc: Any, target: str | None,
                      gaps: dict[int, tuple[tuple[str, float], ...]]) -> Analysis:
@@ -300,7 +341,7 @@ class EnglishParser:
                 raise ParseError(f"cannot parse {text!r}: it holds several sentences; split it with "
                                  "EnglishParser.sentences or parse it with parse_text, or use multi_sentence='join'")
             return self._dependency_reading(text, tokens, names, final, target, ("several sentences: joined",))
-        if self.fallback is not None and self.chart_words is not None and len(tokens) > self.chart_words:
+        if not self._chart_may_read(doc):
             return self._dependency_reading(text, tokens, names, final, target, (f"over {self.chart_words} words",))
         try:
             return self._chart_reading(text, tokens, names, final, target, gaps)
@@ -412,6 +453,25 @@ class EnglishParser:
             f"noun phrase, pass target='s' or 'n' if the automatic choice is wrong, or add a rule or lexicon "
             f"entry for {names[word]!r} to the grammar file"
         )
+
+
+#: (parser, texts, target) of the parse_many call whose workers are being forked.
+_FORKED: tuple[Any, Sequence[str], str | None] | None = None
+
+
+def _keep(results: list[Any], done: Sequence[tuple[int, Analysis | ParseError]], mode: str) -> None:
+    """Store a chunk's results; in ``raise`` mode, raise its first error."""
+    for index, result in done:
+        if mode == "raise" and isinstance(result, ParseError):
+            raise result
+        results[index] = result
+
+
+def _analyse_chunk(chunk: Sequence[int]) -> list[tuple[int, Analysis | ParseError]]:
+    """A forked worker's share of :meth:`EnglishParser._run`."""
+    assert _FORKED is not None
+    parser, texts, goal = _FORKED
+    return parser._analyse_chunk(texts, chunk, goal)
 
 
 #: Cost bounds of the chart's passes (see ``EnglishParser(max_cost=...)``).

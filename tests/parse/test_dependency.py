@@ -125,3 +125,10 @@ def test_several_sentences_are_joined_or_refused(parser) -> None:
 def test_noise_characters_never_reach_word_names(parser) -> None:
     analysis = parser.analyse("the man\x00 runs \ud800 fast\u200b")
     assert analysis.tokens == ("the", "man", "runs", "fast")
+
+
+def test_worker_processes_give_the_same_diagrams(parser) -> None:
+    texts = REAL + ["man prepares tasty meal .", "Alice runs. Bob sleeps."]
+    assert EnglishParser(n_process=2, batch_size=2).parse_many(texts) == parser.parse_many(texts)
+    with pytest.raises(ParseError, match="no word"):
+        EnglishParser(n_process=2, batch_size=1).parse_many(["man runs .", "%%%", "Bob sleeps ."])
